@@ -1,0 +1,14 @@
+"""rnnviz — see inside recurrent cells, exact to PyTorch.
+
+    import rnnviz
+    tr = rnnviz.trace(torch.nn.LSTM(8, 16), torch.randn(5, 8))
+    tr.get("forget_gate")          # (5, 16) float32, one row per time step
+
+The backend never imports streamlit: pages read widgets, call this package, and draw its arrays.
+"""
+
+from rnnviz.trace import FORCEABLE, GATES, QUANTITIES, Force, Trace, cell_kind, trace
+from rnnviz.gradients import GradientFlow, gradient_flow
+
+__all__ = ["trace", "Trace", "Force", "GATES", "QUANTITIES", "FORCEABLE", "cell_kind",
+           "gradient_flow", "GradientFlow"]

@@ -1,0 +1,101 @@
+"""How much the last state still "hears" each earlier step: the vanishing-gradient picture.
+
+For the top layer of a recurrent module and each input position t, per direction::
+
+    wrt_hidden[t] = ‖ ∂h_final / ∂h_t ‖_F        (Jacobian (P, P), Frobenius norm)
+    wrt_input[t]  = ‖ ∂h_final / ∂x_t ‖_F        (Jacobian (P, input_size), through every layer)
+
+where h_final is the state the direction ends in (forward: position T-1; backward: position 0), h_t
+the same layer's state at position t (the LSTM cell state c_t held fixed, so the number is what the
+hidden path carries; c still carries it onward from t+1), and x_t the module's input at t. By the
+chain rule ∂h_T/∂h_t = ∏_{k=t+1..T} ∂h_k/∂h_{k-1}: for a tanh RNN each factor is
+diag(1 − h_k²) W_hh, whose repeated product shrinks (or blows up) geometrically in T − t — the
+lecture notes' reason classic RNNs fail on long sequences. The LSTM's c_t = f_t ⊙ c_{t-1} + …
+path multiplies by f_t instead, which a trained LSTM keeps near 1.
+
+Computation: one differentiable pass with ``rnnviz.cells`` in which a zero perturbation δ_t is added
+to the top layer's h_t at every position; ``torch.func.jacrev`` then gives ∂h_final/∂δ (= ∂h_final/∂h_t)
+and ∂h_final/∂x for all t at once, vectorised over the P·D output units (no per-unit backward loop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from rnnviz import cells
+from rnnviz.trace import _prepare, _weights, cell_kind
+
+
+@dataclass
+class GradientFlow:
+    """Norms per input position t (rows) and direction (columns), float64."""
+
+    cell: str
+    wrt_hidden: np.ndarray  # (T, D)
+    wrt_input: np.ndarray  # (T, D)
+
+
+def _run(cell, module, x, h0, c0, delta):
+    """Differentiable forward. x (T, In), delta (D, T, P) added to the top layer's h_t.
+
+    Returns the top layer's final states, (D, P).
+    """
+    D = 2 if module.bidirectional else 1
+    T = x.shape[0]
+    inp = x
+    finals = []
+    for layer in range(module.num_layers):
+        top = layer == module.num_layers - 1
+        outs = []
+        for d in range(D):
+            w = _weights(module, layer, d)
+            x_proj = inp @ w["w_ih"].T  # (T, G*H)
+            if w["b_ih"] is not None:
+                x_proj = x_proj + w["b_ih"]
+            h = h0[layer * D + d]  # (P,)
+            c = None if c0 is None else c0[layer * D + d]
+            hs = [None] * T
+            for t in (range(T) if d == 0 else range(T - 1, -1, -1)):
+                if cell == "LSTM":
+                    _, h, c = cells.lstm_step(x_proj[t], h, c, w["w_hh"], w["b_hh"], w["w_hr"])
+                elif cell == "GRU":
+                    _, h = cells.gru_step(x_proj[t], h, w["w_hh"], w["b_hh"])
+                else:
+                    _, h = cells.rnn_step(x_proj[t], h, w["w_hh"], w["b_hh"], module.nonlinearity)
+                if top:
+                    h = h + delta[d, t]
+                hs[t] = h
+            outs.append(torch.stack(hs))  # (T, P)
+            if top:
+                finals.append(h)
+        inp = torch.cat(outs, dim=-1)  # (T, D*P)
+    return torch.stack(finals)  # (D, P)
+
+
+def gradient_flow(module, x, hx=None) -> GradientFlow:
+    """‖∂h_final/∂h_t‖ and ‖∂h_final/∂x_t‖ for every position t of unbatched ``x`` (T, input_size)."""
+    cell = cell_kind(module)
+    if not isinstance(x, torch.Tensor) or x.dim() != 2:
+        raise ValueError("gradient_flow takes one unbatched sequence x of shape (T, input_size).")
+    x_tb, h0, c0, _ = _prepare(cell, module, x, hx)
+    x = x_tb[:, 0].detach()  # (T, In)
+    h0 = h0[:, 0].detach()  # (L*D, P)
+    c0 = None if c0 is None else c0[:, 0].detach()
+    D = 2 if module.bidirectional else 1
+    T, P = x.shape[0], h0.shape[-1]
+    delta = x.new_zeros(D, T, P)
+
+    def final(x_, delta_):
+        return _run(cell, module, x_, h0, c0, delta_)
+
+    # Parameters are constants here: jacrev differentiates only with respect to x and delta.
+    with torch.enable_grad():
+        j_x, j_delta = torch.func.jacrev(final, argnums=(0, 1))(x, delta)
+    # j_x: (D, P, T, In); j_delta: (D, P, D, T, P)
+    wrt_input = torch.linalg.vector_norm(j_x, dim=(1, 3)).T  # (T, D)
+    own = torch.stack([j_delta[d, :, d] for d in range(D)])  # (D, P, T, P)
+    wrt_hidden = torch.linalg.vector_norm(own, dim=(1, 3)).T  # (T, D)
+    return GradientFlow(cell, wrt_hidden.detach().double().numpy(), wrt_input.detach().double().numpy())
