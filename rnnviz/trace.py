@@ -29,6 +29,7 @@ Reference: PyTorch documentation of torch.nn.RNN / LSTM / GRU (torch/nn/modules/
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -265,10 +266,21 @@ def _gates_from_states(cell, module, inp, h_seq, h0, c0, layer, direction, array
     arrays[key("hidden_state")] = _np(h_seq)
 
 
+# The gates of layer l are computed on a second thread while the fused kernel runs layer l+1:
+# the kernel's recurrence is a chain of small matrix-vector products that leaves the other core
+# idle, and the gate GEMMs fill it. Each job only reads tensors and writes its own dict keys.
+_GATE_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rnnviz-gates")
+
+
+def _gates_job(*args):
+    with torch.no_grad():  # grad mode is per thread
+        _gates_from_states(*args)
+
+
 def _trace_fast(cell, module, x, h0, c0):
     D = 2 if module.bidirectional else 1
     P = h0.shape[-1]
-    arrays, h_n, c_n = {}, [], []
+    arrays, h_n, c_n, futures = {}, [], [], []
     inp = x
     for layer in range(module.num_layers):
         s = slice(layer * D, (layer + 1) * D)
@@ -276,9 +288,15 @@ def _trace_fast(cell, module, x, h0, c0):
         h_n.append(hn)
         c_n.append(cn)
         for d in range(D):
-            _gates_from_states(cell, module, inp, out[..., d * P:(d + 1) * P], h0[layer * D + d],
-                               None if c0 is None else c0[layer * D + d], layer, d, arrays)
+            job = (cell, module, inp, out[..., d * P:(d + 1) * P], h0[layer * D + d],
+                   None if c0 is None else c0[layer * D + d], layer, d, arrays)
+            if layer == module.num_layers - 1 and d == D - 1:
+                _gates_from_states(*job)  # the last job on this thread: both cores busy to the end
+            else:
+                futures.append(_GATE_WORKER.submit(_gates_job, *job))
         inp = out
+    for f in futures:
+        f.result()
     return inp, torch.cat(h_n), (torch.cat(c_n) if cell == "LSTM" else None), arrays
 
 
