@@ -92,13 +92,11 @@ def test_module_own_keys_pt_file_and_nested_checkpoint():
                                                                   for k, v in lstm.state_dict().items()}}
     nested = load_user_model(pt_bytes(checkpoint), "ckpt.pth")
     assert nested.config["prefix"] == "model_state_dict.encoder.lstm"
-    x = torch.randn(6, 4)
     for model in (own, nested):  # no embedding: tokens get fixed vectors; the math is still torch's
         tokens = model.tokens("a b c d e f")
         with torch.no_grad():
             want, _ = lstm(model.inputs(tokens))
         assert torch.allclose(model.trace(tokens).output, want, atol=1e-5)
-    assert x.shape == (6, 4)
 
 
 def test_reverse_keys_and_word_language_model_names():
@@ -214,7 +212,7 @@ def test_malicious_pt_never_runs(tmp_path):
     marker.unlink()
     err = upload_error("code_in_pickle", payload, "model.pt")
     assert not marker.exists()
-    assert "open" in str(err) and "never" in str(err) or "nothing from it ran" in str(err)
+    assert "io.open" in str(err) and "nothing from it ran" in str(err)
 
 
 def test_malicious_bare_pickle_never_runs(tmp_path):
