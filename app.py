@@ -1,0 +1,30 @@
+"""rnnviz — see every gate and state of a recurrent cell at every time step, exact to PyTorch.
+
+Run: ``streamlit run app.py``. This file only sets up the page, the language and the navigation;
+each lesson is a file in pages/. To add a page, append one ``st.Page`` to ``PAGES`` (with
+``st.navigation``, pages/ is not auto-discovered).
+"""
+
+import streamlit as st
+
+from rnnviz.i18n import DEFAULT_LANG, set_language, t
+from ui.safety import friendly_errors
+
+# Language of this script run; issue 7 replaces this with a switch (URL ?lang=, st.context.locale).
+set_language(DEFAULT_LANG)
+
+st.set_page_config(page_title=t("app.title"), page_icon=":material/repeat:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+# Less empty space above the title: on a 1280×720 projector the heatmaps should start on screen.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+
+PAGES = [
+    st.Page("pages/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:",
+            url_path="gates", default=True),
+    st.Page("pages/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
+]
+
+page = st.navigation(PAGES)
+with friendly_errors():
+    page.run()

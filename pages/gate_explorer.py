@@ -1,0 +1,130 @@
+"""Gate Explorer: every gate and state of the chosen cell at every time step, as heatmaps.
+
+Thin page: read widgets -> ``ui.models.run_model`` (cached rnnviz trace) -> ``rnnviz.figures`` ->
+draw. One heatmap per quantity, layer and direction (units × time steps), on one shared token axis.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnnviz import figures
+from rnnviz.i18n import t
+from rnnviz.text import MAX_TOKENS
+from ui import charts, equations, models, widgets
+from ui.safety import safe
+
+WIDE_SENTENCE = 12  # more tokens than this: one heatmap per row instead of two
+
+
+def model_summary(choice: models.Choice, model) -> None:
+    if choice.trained:
+        st.caption(t("gate_explorer.trained_caption", title=model.title, cell=choice_cell_label(model),
+                     task=model.task, io_shape=model.io_shape or "—"))
+        metric = models.format_metrics(model.metrics)
+        if metric:
+            st.caption(t("gate_explorer.metrics", metrics=metric))
+    else:
+        st.warning(t("gate_explorer.untrained_note", cell=choice.cell, layers=choice.layers,
+                     hidden=choice.hidden, seed=choice.seed), icon=":material/casino:")
+
+
+def choice_cell_label(model) -> str:
+    return ("Bi-" if model.bidirectional else "") + model.cell
+
+
+def show_prediction(prediction, tokens: list[str], step: int) -> None:
+    """Beside the heatmaps: sentiment probabilities, next-token top-5, or a seq2seq output."""
+    if prediction is None:
+        return
+    st.markdown(f"**{t('gate_explorer.prediction')}**")
+    if isinstance(prediction, dict):
+        for label, p in sorted(prediction.items(), key=lambda kv: -kv[1]):
+            st.progress(float(p), text=t("gate_explorer.probability", label=label, p=100 * float(p)))
+    elif isinstance(prediction, list):
+        st.caption(t("gate_explorer.next_token_caption", position=step))
+        rows = [{t("gate_explorer.next_token"): figures.visible_token(tok, 20),
+                 t("gate_explorer.probability_column"): p} for tok, p in prediction[step]]
+        st.dataframe(rows, hide_index=True, width="stretch",
+                     column_config={t("gate_explorer.probability_column"): st.column_config.ProgressColumn(
+                         min_value=0.0, max_value=1.0, format="%.3f")})
+    else:
+        st.text(t("gate_explorer.output_text", output=str(prediction)))
+
+
+def show_readout(run: models.Run, tokens: list[str], step: int, unit: int) -> None:
+    """The exact numbers under the outline: every quantity at (step, unit), per layer and direction."""
+    st.markdown(f"**{t('gate_explorer.readout', position=step, unit=unit)}**")
+    arrow = ["→", "←"]
+    rows = []
+    for name in run.quantities:
+        row = {t("gate_explorer.quantity_column"): t(figures.LABEL_KEY[name])}
+        for layer in range(run.num_layers):
+            for d in range(run.num_directions):
+                values = run.get(name, layer, d)
+                column = t("gate_explorer.layer_short", layer=layer + 1) + (f" {arrow[d]}" if run.num_directions > 1 else "")
+                row[column] = float(values[step, unit]) if unit < values.shape[1] else None
+        rows.append(row)
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def show_equations(cell: str, bidirectional: bool) -> None:
+    with st.expander(t("gate_explorer.equations_title", cell=cell), expanded=False):
+        left, right = st.columns([3, 2])
+        with left:
+            for line in equations.LATEX[cell]:
+                st.latex(line)
+            if bidirectional:
+                st.latex(equations.BACKWARD_LATEX)
+        with right:
+            for name, key in equations.MEANING_KEYS[cell]:
+                st.markdown(f"**{t(figures.LABEL_KEY[name])}** — {t(key)}")
+        st.caption(t("gate_explorer.equations_source"))
+
+
+@safe
+def render() -> None:
+    st.title(t("gate_explorer.title"))
+    st.caption(t("gate_explorer.intro"))
+
+    choice = models.model_picker()
+    model = models.get_model(choice)
+    with st.sidebar:
+        model_summary(choice, model)
+
+    text = widgets.sentence_input()
+    tokens, total = models.tokens_for(choice, text)
+    if not tokens:
+        st.info(t("gate_explorer.empty_prompt"), icon=":material/edit:")
+        return
+    if total > len(tokens):
+        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
+
+    run = models.run_model(choice, tuple(tokens))
+    chips = st.container()  # filled once the step is known, but shown above the heatmaps
+    show_equations(run.cell, run.num_directions == 2)
+    main, side = st.columns([3, 1], gap="medium")
+    with side:
+        step, unit = widgets.step_unit_selectors(tokens, run.units)
+        show_prediction(run.prediction, tokens, step)
+        show_readout(run, tokens, step, unit)
+        if run.cell == "GRU":
+            st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
+    with chips:
+        widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
+
+    grid = figures.layer_figures(run.get, run.quantities, tokens, num_layers=run.num_layers,
+                                 num_directions=run.num_directions, step=step, unit=unit)
+    per_row = 1 if len(tokens) > WIDE_SENTENCE else 2
+    with main:
+        for layer, layer_figs in enumerate(grid):
+            if run.num_layers > 1:
+                st.subheader(t("gate_explorer.layer_heading", layer=layer + 1, layers=run.num_layers))
+            for start in range(0, len(layer_figs), per_row):
+                columns = st.columns(per_row)
+                for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
+                    with column:
+                        charts.show(fig, key=f"heatmap-{layer}-{name}")
+
+
+render()

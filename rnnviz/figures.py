@@ -1,0 +1,215 @@
+"""Pure Plotly builders: numpy arrays (from a Trace) -> plotly Figure. No streamlit here.
+
+The tests inspect ``fig.data`` / ``fig.layout`` directly, so every choice below is visible in the
+figure object. Facts these builders rely on (see DESIGN.md §5):
+
+- Repeated tokens break a text x axis (Plotly merges equal categories), so the time axis is the
+  integer position t = 0..T-1 and the tokens are only *tick text* (``tickmode="array"``). Plotly
+  also uses that tick text for ``%{x}`` in hover labels, so hovering shows the token for free,
+  without a per-cell text array; ``%{x:d}`` gives the raw position.
+- Plotly renders ``<b> <i> <br> <a> <span style>`` in tick and hover text: every token goes through
+  ``html.escape`` (after making whitespace visible) before it enters a figure.
+- ``z`` is a C-contiguous float32 array, which Plotly >= 6 ships base64-encoded (~5.4 bytes per
+  value in the JSON) instead of a list of decimals (~20 bytes per value).
+- Colour ranges are fixed by what a quantity *means*, never by the data, so two sentences or two
+  cells can be compared by eye: sigmoid gates are in [0, 1] (sequential Viridis); tanh quantities in
+  [-1, 1] (diverging ColorBrewer RdBu, white at 0); cell state and pre-activations are unbounded and
+  get a symmetric diverging range around 0. Viridis and RdBu are both colour-blind safe.
+
+Layout of one figure: one quantity of one layer, units (rows) × time steps (columns); for a
+bidirectional cell the forward direction sits above the backward one on the *same* x axis, so
+column t is token t in both (the trace indexes the backward direction by input position too).
+
+References: Karpathy, Johnson, Fei-Fei, "Visualizing and Understanding Recurrent Networks" (2015);
+PyTorch torch.nn.LSTM / GRU / RNN documentation for the gate names and equations.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.colors
+import plotly.graph_objects as go
+
+from rnnviz.i18n import t
+
+# What each traced quantity is, mathematically; decides its colour range and scale.
+GATE, TANH, UNBOUNDED = "gate", "tanh", "unbounded"
+KIND = {
+    "input_gate": GATE, "forget_gate": GATE, "output_gate": GATE,  # LSTM σ gates
+    "reset_gate": GATE, "update_gate": GATE,                       # GRU σ gates
+    "cell_candidate": TANH, "candidate": TANH,                     # g (LSTM), n (GRU)
+    "hidden_state": TANH,                                          # h; see value_range for relu/proj
+    "cell_state": UNBOUNDED, "pre_activation": UNBOUNDED,          # c, and W x + b + W h + b (RNN)
+}
+# Catalogue keys of each quantity's display name (literal keys, so the i18n test can find them).
+LABEL_KEY = {
+    "input_gate": "quantities.input_gate", "forget_gate": "quantities.forget_gate",
+    "output_gate": "quantities.output_gate", "cell_candidate": "quantities.cell_candidate",
+    "cell_state": "quantities.cell_state", "hidden_state": "quantities.hidden_state",
+    "reset_gate": "quantities.reset_gate", "update_gate": "quantities.update_gate",
+    "candidate": "quantities.candidate", "pre_activation": "quantities.pre_activation",
+}
+GATE_SCALE = "Viridis"  # sequential, 0 = dark (closed) -> 1 = yellow (open)
+DIVERGING_SCALE = plotly.colors.diverging.RdBu[::-1]  # blue < 0 < red, white at 0
+HIGHLIGHT = dict(color="#000000", width=3)  # step / unit outline, drawn over every panel
+MAX_TICK_CHARS = 12  # longer tokens are shortened on the axis (the chips show them whole)
+
+
+def visible_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
+    """A token with its whitespace made visible (␣ ⏎ ⇥) and shortened to ``max_chars`` (plain text)."""
+    visible = token.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "␍")
+    visible = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in visible)
+    if len(visible) > max_chars:
+        visible = visible[: max_chars - 1] + "…"
+    return visible or "∅"
+
+
+def display_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
+    """A token as safe tick / hover text: :func:`visible_token`, then HTML-escaped (Plotly renders
+    ``<b>``, ``<a href>``, ``<span style>`` in labels, so user text must never reach it raw)."""
+    return html.escape(visible_token(token, max_chars), quote=True)
+
+
+def value_range(name: str, arrays: Sequence[np.ndarray]) -> tuple[float, float]:
+    """(zmin, zmax) for a quantity, fixed by its meaning; symmetric for unbounded ones."""
+    kind = KIND.get(name, UNBOUNDED)
+    if kind == GATE:
+        return 0.0, 1.0
+    peak = max((float(np.nanmax(np.abs(a))) for a in arrays if a.size), default=1.0)
+    if kind == TANH and peak <= 1.0 + 1e-6:
+        return -1.0, 1.0
+    # Unbounded (cell state, pre-activation; h of a relu RNN or a projected LSTM): symmetric about
+    # 0, at least [-1, 1], rounded up to one decimal so the colour bar gets round numbers.
+    bound = max(1.0, math.ceil(peak * 10.0) / 10.0) if math.isfinite(peak) else 1.0
+    return -bound, bound
+
+
+def _coloraxis(name: str, zmin: float, zmax: float) -> dict:
+    scale = GATE_SCALE if KIND.get(name) == GATE else DIVERGING_SCALE
+    return dict(
+        colorscale=scale, cmin=zmin, cmax=zmax,
+        colorbar=dict(thickness=10, len=1.0, outlinewidth=0, tickfont=dict(size=11)),
+    )
+
+
+def heatmap_figure(
+    name: str,
+    panels: Sequence[np.ndarray],
+    tokens: Sequence[str],
+    *,
+    layer: int = 0,
+    step: int | None = None,
+    unit: int | None = None,
+    zrange: tuple[float, float] | None = None,
+    lang: str | None = None,
+) -> go.Figure:
+    """One quantity of one layer: a heatmap (units × time) per direction, stacked, shared x axis.
+
+    panels: one float array (T, H) per direction, row t = input position t (forward first).
+    tokens: the T input tokens (raw user text; escaped here).
+    step / unit: the column / row to outline in every panel (None: no outline).
+    zrange: colour range; default ``value_range(name, panels)``.
+    """
+    steps = len(tokens)
+    if not panels:
+        raise ValueError("heatmap_figure needs at least one direction")
+    for values in panels:
+        if values.ndim != 2 or values.shape[0] != steps:
+            raise ValueError(f"expected a (T={steps}, H) array per direction, got {values.shape}")
+    zmin, zmax = zrange or value_range(name, panels)
+    ticktext = [display_token(tok) for tok in tokens]
+    label = t(LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
+    n = len(panels)
+    direction_names = (
+        [""] if n == 1 else [t("figures.forward", lang=lang), t("figures.backward", lang=lang)]
+    )
+    # %{x} shows the tick text (the token), %{x:d} the raw position; the words come from the catalogue.
+    hover = (f"<b>%{{x}}</b> · {t('figures.position', lang=lang)} %{{x:d}}<br>"
+             f"{t('figures.unit', lang=lang)} %{{y}}<br>{label} = %{{z:.3f}}")
+
+    fig = go.Figure()
+    gap = 0.12 if n > 1 else 0.0
+    height_each = (1.0 - gap * (n - 1)) / n
+    for d, values in enumerate(panels):
+        suffix = "" if d == 0 else str(d + 1)  # Plotly names axes x, x2, y, y2, ...
+        units = values.shape[1]
+        # (T, H) -> (H, T): rows are units, columns are time steps. float32 + contiguous = base64.
+        z = np.ascontiguousarray(values.T, dtype=np.float32)
+        fig.add_trace(go.Heatmap(
+            z=z, coloraxis="coloraxis", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+            hovertemplate=hover + (f" · {direction_names[d]}" if n > 1 else "") + "<extra></extra>",
+            xgap=0, ygap=0,
+        ))
+        top = 1.0 - d * (height_each + gap)
+        fig.layout[f"yaxis{suffix}"] = dict(
+            domain=[max(0.0, round(top - height_each, 6)), min(1.0, round(top, 6))], autorange="reversed",
+            title=dict(text=(direction_names[d] + "<br>" if n > 1 else "") + t("figures.unit", lang=lang),
+                       font=dict(size=12)),
+            tickmode="auto", nticks=min(units, 8), zeroline=False, showgrid=False, fixedrange=True,
+        )
+        fig.layout[f"xaxis{suffix}"] = dict(
+            anchor=f"y{suffix}", tickmode="array", tickvals=list(range(steps)), ticktext=ticktext,
+            showticklabels=True, tickfont=dict(size=13 if steps <= 40 else 9),
+            range=[-0.5, steps - 0.5], showgrid=False, zeroline=False, fixedrange=True,
+            matches=None if d == 0 else "x",
+            title=dict(text=t("figures.position", lang=lang), font=dict(size=12)) if d == n - 1 else None,
+        )
+        ydomain = f"y{suffix} domain"
+        if step is not None and 0 <= step < steps:
+            fig.add_shape(type="rect", xref=f"x{suffix}", yref=ydomain, x0=step - 0.5, x1=step + 0.5,
+                          y0=0, y1=1, line=HIGHLIGHT, fillcolor="rgba(0,0,0,0)")
+        if unit is not None and 0 <= unit < units:
+            fig.add_shape(type="rect", xref=f"x{suffix} domain", yref=f"y{suffix}", x0=0, x1=1,
+                          y0=unit - 0.5, y1=unit + 0.5, line=HIGHLIGHT, fillcolor="rgba(0,0,0,0)")
+
+    max_units = max(p.shape[1] for p in panels)
+    panel_px = int(min(360, max(110, 9 * max_units)))
+    fig.update_layout(
+        title=dict(text=t("figures.title", lang=lang, quantity=label, layer=layer + 1),
+                   font=dict(size=16), x=0, xanchor="left"),
+        coloraxis=_coloraxis(name, zmin, zmax),
+        height=panel_px * n + int(gap * panel_px * n) + 150,
+        margin=dict(l=60, r=10, t=40, b=70),
+        template="none",  # Streamlit's theme styles it; Plotly's default template is ~6 kB per chart
+        hoverlabel=dict(bgcolor="white", bordercolor="#555555", font=dict(size=14, color="#111111")),
+    )
+    return fig
+
+
+def layer_figures(
+    get,
+    quantities: Sequence[str],
+    tokens: Sequence[str],
+    *,
+    num_layers: int,
+    num_directions: int,
+    step: int | None = None,
+    unit: int | None = None,
+    lang: str | None = None,
+) -> list[list[tuple[str, go.Figure]]]:
+    """Every quantity of every layer: ``[layer][i] -> (quantity, figure)``.
+
+    get(name, layer, direction) -> float32 (T, H), e.g. ``Trace.get``. The colour range of an
+    unbounded quantity is shared by all its layers and directions, so they compare by eye.
+    """
+    arrays = {
+        (name, layer, d): np.asarray(get(name, layer, d), dtype=np.float32)
+        for name in quantities for layer in range(num_layers) for d in range(num_directions)
+    }
+    ranges = {
+        name: value_range(name, [a for (q, _, _), a in arrays.items() if q == name]) for name in quantities
+    }
+    return [
+        [
+            (name, heatmap_figure(
+                name, [arrays[name, layer, d] for d in range(num_directions)], tokens,
+                layer=layer, step=step, unit=unit, zrange=ranges[name], lang=lang,
+            ))
+            for name in quantities
+        ]
+        for layer in range(num_layers)
+    ]

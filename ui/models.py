@@ -1,0 +1,195 @@
+"""Model choice (sidebar), cached models and cached traces, shared by every page.
+
+Caching (DESIGN.md §6): models are ``st.cache_resource`` — one read-only object shared by all
+sessions and threads, run under ``torch.inference_mode``; a sentence's trace is
+``st.cache_data(max_entries=…)`` keyed by plain values (the choice tuple and the tokens) and
+returns numpy arrays only, because cache_data pickles what it stores.
+
+Trained models (``rnnviz.models.available()``) appear in the picker by themselves, grouped by I/O
+shape with their recorded metrics; the default is ``sentiment-lstm`` when it is shipped, else the
+untrained (seeded random) cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+import torch
+
+from rnnviz import models
+from rnnviz.i18n import t
+from rnnviz.text import LEVELS, MAX_TOKENS, clip, tokenize
+from ui import params
+
+UNTRAINED = "untrained"
+PREFERRED_DEFAULT = "sentiment-lstm"
+IO_ORDER = ("N→1", "N→N", "1→N", "N→M")
+CELL_CHOICES = tuple(models.CELL_CHOICES)  # RNN, LSTM, Bi-LSTM, GRU, Bi-GRU
+LAYER_RANGE = (1, 3)
+HIDDEN_SIZES = (2, 4, 8, 16, 32, 64, 128)
+SEED_RANGE = (0, 9999)
+DEFAULTS = dict(cell="LSTM", layers=1, hidden=16, seed=0, level="word")
+TOP_K = 5
+LEVEL_LABEL_KEYS = {"word": "controls.level_word", "char": "controls.level_char"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What to run, as plain values (hashable; the cache key). ``name`` is a model or UNTRAINED."""
+
+    name: str = UNTRAINED
+    cell: str = DEFAULTS["cell"]
+    layers: int = DEFAULTS["layers"]
+    hidden: int = DEFAULTS["hidden"]
+    seed: int = DEFAULTS["seed"]
+    level: str = DEFAULTS["level"]
+
+    @property
+    def trained(self) -> bool:
+        return self.name != UNTRAINED
+
+    def key(self) -> tuple:
+        return (self.name, self.cell, self.layers, self.hidden, self.seed, self.level)
+
+
+@dataclass
+class Run:
+    """One sentence through one model: every quantity as float32 numpy, plus the prediction."""
+
+    cell: str
+    quantities: tuple[str, ...]
+    num_layers: int
+    num_directions: int
+    units: int
+    arrays: dict = field(default_factory=dict)  # (name, layer, direction) -> (T, H) float32
+    prediction: object = None  # {label: p} | [[(token, p)] * TOP_K] * T | str | None
+
+    def get(self, name: str, layer: int = 0, direction: int = 0) -> np.ndarray:
+        return self.arrays[(name, layer, direction)]
+
+
+@st.cache_resource(ttl=600, show_spinner=False)
+def shipped_models() -> list[dict]:
+    """Name, title, task, I/O shape and metrics of each shipped model, from config.json only."""
+    rows = []
+    for name in models.available():
+        try:
+            config = models.read_config(name)
+        except (OSError, ValueError):  # a half-written asset folder must not break the picker
+            continue
+        rows.append(dict(name=name, title=config.get("title") or name, task=config.get("task", ""),
+                         io_shape=config.get("io_shape") or "", metrics=config.get("metrics") or {}))
+    rank = {shape: i for i, shape in enumerate(IO_ORDER)}
+    return sorted(rows, key=lambda r: (rank.get(r["io_shape"], len(IO_ORDER)), r["name"]))
+
+
+def format_metrics(metrics: dict) -> str:
+    """``{"test_accuracy": 0.812}`` -> ``test accuracy 0.812`` (numbers only; nested dicts skipped)."""
+    parts = [f"{k.replace('_', ' ')} {v:.3g}" for k, v in metrics.items()
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return ", ".join(parts[:3])
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def get_model(choice: Choice) -> models.Model:
+    if choice.trained:
+        return models.load(choice.name)
+    torch_cell, bidirectional = models.CELL_CHOICES[choice.cell]
+    return models.random_model(torch_cell, bidirectional=bidirectional, num_layers=choice.layers,
+                               hidden_size=choice.hidden, seed=choice.seed, level=choice.level)
+
+
+def _top_k(probs: np.ndarray, itos: list[str], k: int = TOP_K) -> list[list[tuple[str, float]]]:
+    """Top-k next tokens after each position: (T, V) probabilities -> T lists of (token, p)."""
+    k = min(k, probs.shape[1])
+    best = np.argsort(-probs, axis=1)[:, :k]  # (T, k)
+    return [[(itos[j], float(probs[t, j])) for j in row] for t, row in enumerate(best)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_model(choice: Choice, tokens: tuple[str, ...]) -> Run:
+    """Trace ``tokens`` through the chosen model (cached: same choice + same tokens = no work)."""
+    model = get_model(choice)
+    with torch.inference_mode():
+        tr = model.trace(list(tokens))
+        arrays = {(name, layer, d): np.ascontiguousarray(tr.get(name, layer, d), dtype=np.float32)
+                  for name in tr.quantities for layer in range(tr.num_layers)
+                  for d in range(tr.num_directions)}
+        prediction = None
+        if model.trained:
+            try:
+                prediction = model.readout(tr)
+            except NotImplementedError:
+                prediction = None
+    if isinstance(prediction, np.ndarray) and prediction.ndim == 2 and model.vocab is not None:
+        prediction = _top_k(prediction, model.vocab.itos)
+    units = max(a.shape[1] for a in arrays.values())
+    return Run(cell=tr.cell, quantities=tuple(tr.quantities), num_layers=tr.num_layers,
+               num_directions=tr.num_directions, units=units, arrays=arrays, prediction=prediction)
+
+
+def default_model_name() -> str:
+    names = [row["name"] for row in shipped_models()]
+    return PREFERRED_DEFAULT if PREFERRED_DEFAULT in names else UNTRAINED
+
+
+def model_picker(container=None) -> Choice:
+    """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens."""
+    box = container or st.sidebar
+    rows = {row["name"]: row for row in shipped_models()}
+    options = [UNTRAINED] + list(rows)
+
+    def label(name: str) -> str:
+        if name == UNTRAINED:
+            return t("controls.untrained")
+        row = rows[name]
+        shape = f"{row['io_shape']} · " if row["io_shape"] else ""
+        metric = format_metrics(row["metrics"])
+        return f"{shape}{row['title']}" + (f" — {metric}" if metric else "")
+
+    with box:
+        name = params.bound(st.selectbox, t("controls.model"), key="model", default=default_model_name(),
+                            parse=params.choice(options), options=options, format_func=label,
+                            help=t("controls.model_help"))
+        if name != UNTRAINED:
+            return Choice(name=name)
+        cell = params.bound(st.selectbox, t("controls.cell"), key="cell", default=DEFAULTS["cell"],
+                            parse=params.choice(CELL_CHOICES), options=list(CELL_CHOICES),
+                            help=t("controls.cell_help"))
+        layers = params.bound(st.slider, t("controls.layers"), key="layers", default=DEFAULTS["layers"],
+                              parse=params.integer(*LAYER_RANGE), min_value=LAYER_RANGE[0],
+                              max_value=LAYER_RANGE[1])
+        hidden = params.bound(st.select_slider, t("controls.hidden"), key="hidden",
+                              default=DEFAULTS["hidden"], parse=lambda raw: _member(int(raw), HIDDEN_SIZES),
+                              options=list(HIDDEN_SIZES))
+        seed = params.bound(st.number_input, t("controls.seed"), key="seed", default=DEFAULTS["seed"],
+                            parse=params.integer(*SEED_RANGE), min_value=SEED_RANGE[0],
+                            max_value=SEED_RANGE[1], step=1, help=t("controls.seed_help"))
+        level = params.bound(st.radio, t("controls.level"), key="level", default=DEFAULTS["level"],
+                             parse=params.choice(LEVELS), options=list(LEVELS),
+                             format_func=lambda lv: t(LEVEL_LABEL_KEYS[lv]), horizontal=True)
+    return Choice(name=UNTRAINED, cell=cell, layers=int(layers), hidden=int(hidden), seed=int(seed), level=level)
+
+
+def _member(value, allowed):
+    if value not in allowed:
+        raise ValueError(value)
+    return value
+
+
+def tokens_for(choice: Choice, text: str) -> tuple[list[str], int]:
+    """The time steps the chosen model sees, capped at MAX_TOKENS, and how many there were."""
+    level = get_model(choice).level if choice.trained else choice.level
+    tokens = tokenize(text, level)
+    kept, _ = clip(tokens, MAX_TOKENS)
+    return kept, len(tokens)
+
+
+def unknown_positions(choice: Choice, tokens: list[str]) -> set[int]:
+    """Positions of tokens the model's vocabulary lacks (empty for the untrained cell)."""
+    if not choice.trained:
+        return set()
+    vocab = get_model(choice).vocab
+    return set() if vocab is None else {i for i, tok in enumerate(tokens) if tok not in vocab}
