@@ -6,12 +6,21 @@
     m.trace("not bad at all")             # rnnviz.Trace of the recurrent layer
     m.predict("not bad at all")           # {'negative': 0.2, 'positive': 0.8}
     models.random_model("GRU", bidirectional=True, num_layers=2, hidden_size=8, seed=0)
+    lm = models.load("shakespeare-lstm")
+    text, tr = lm.generate("ROMEO.", n_chars=200, temperature=0.8, seed=0)   # 1→N
+    s2s = models.load("numbers-seq2seq")
+    s2s.predict("three hundred and twelve")                                 # '312'  (N→M)
+    d = s2s.translate("three hundred and twelve"); d.context, d.decoder_trace
 
 A model is ``embedding -> recurrent module -> head``. Each shipped one is a folder with
 ``model.safetensors`` (tensors only, never pickle: loading cannot run code), ``config.json``
 (architecture, vocabulary, provenance, metrics) and ``card.md``; ``python -m rnnviz.train``
 reproduces them. Keys in the safetensors file: ``embedding.weight``, ``rnn.<torch key>``
 (``rnn.weight_ih_l0`` ...), ``head.weight``, ``head.bias``.
+
+Tasks and what ``predict`` returns: ``classify`` (N→1) -> {label: p}; ``language-model`` (N→N,
+and 1→N through ``generate``) and ``counter`` (N→N, aⁿbⁿ) -> float32 (T, len(vocab)) next-token
+probabilities; ``seq2seq`` (N→M) -> the output string (``translate`` gives context c and traces).
 
 Loaded models are shared by every user of the app: treat them as read-only.
 """
@@ -149,13 +158,21 @@ class Model:
                 features = torch.cat(list(tr.h_n[-D:]), dim=-1)  # (D*P,) top layer's final states
                 probs = torch.softmax(self.head(features), dim=-1)
                 return {label: float(p) for label, p in zip(self.labels, probs)}
-            if self.task == "language-model":
+            if self.task in ("language-model", "counter"):
                 return torch.softmax(self.head(tr.output), dim=-1).numpy().astype(np.float32)  # (T, V)
         raise NotImplementedError(f"no readout for task {self.task!r}")
 
     def predict(self, tokens_or_text, force=None):
-        """classify -> {label: probability}; language-model -> (T, len(vocab)) next-token probabilities."""
+        """classify -> {label: probability}; language-model / counter -> (T, len(vocab)) next-token
+        probabilities (row t: the distribution of token t+1 after reading tokens 0..t)."""
         return self.readout(self.trace(tokens_or_text, force=force))
+
+    def generate(self, prompt: str = "", n_chars: int = 200, temperature: float = 1.0, seed: int = 0):
+        """1→N: sample ``n_chars`` tokens after ``prompt`` -> (generated text, Trace over prompt +
+        generated tokens). See :func:`rnnviz.generate.generate`."""
+        from rnnviz.generate import generate
+
+        return generate(self, prompt, n_chars=n_chars, temperature=temperature, seed=seed)
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, {self.cell}, bidirectional={self.bidirectional}, task={self.task!r})"
@@ -196,25 +213,128 @@ def load(name: str) -> Model:
     """Load a shipped model (cached; the same object every call — do not mutate it)."""
     if name not in available():
         raise ValueError(f"No shipped model named {name!r}. Available: {', '.join(available()) or 'none'}.")
+    return load_dir(ASSETS / name)
+
+
+def _linear(tensors: dict, prefix: str) -> nn.Linear:
+    w = tensors[prefix + "weight"]                                  # (out, in)
+    head = nn.Linear(w.shape[1], w.shape[0], bias=prefix + "bias" in tensors)
+    head.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)})
+    return head
+
+
+def _rnn(tensors: dict, prefix: str, arch: dict) -> nn.RNNBase:
+    module = build_module(arch)
+    module.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)})
+    return module
+
+
+def load_dir(folder) -> Model:
+    """Load a model folder (model.safetensors + config.json [+ card.md]) from anywhere — the
+    training command uses it to score exactly what it wrote. Not cached."""
     from safetensors.torch import load_file
 
-    folder = ASSETS / name
-    config = read_config(name)
+    folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     tensors = load_file(folder / "model.safetensors")
-    module = build_module(config["architecture"])
-    module.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("rnn.")})
+    card_path = folder / "card.md"
+    card = card_path.read_text(encoding="utf-8") if card_path.exists() else ""
+    common = dict(task=config["task"], level=config.get("level", "word"), title=config.get("title"),
+                  vocab=Vocab.from_json(config["vocab"]) if "vocab" in config else None,
+                  labels=config.get("labels"), io_shape=config.get("io_shape"),
+                  metrics=config.get("metrics", {}), config=config, card=card)
+    if config["task"] == "seq2seq":
+        return Seq2SeqModel(
+            config["name"], _rnn(tensors, "encoder.", config["architecture"]),
+            decoder=_rnn(tensors, "decoder.", config["decoder_architecture"]),
+            embedding=nn.Embedding.from_pretrained(tensors["src_embedding.weight"], freeze=True),
+            target_embedding=nn.Embedding.from_pretrained(tensors["tgt_embedding.weight"], freeze=True),
+            head=_linear(tensors, "head."),
+            target_vocab=Vocab.from_json({"unk": None, **config["target_vocab"]}), **common)
     embedding = None
     if "embedding.weight" in tensors:
         embedding = nn.Embedding.from_pretrained(tensors["embedding.weight"], freeze=True)
-    head = None
-    if "head.weight" in tensors:
-        w = tensors["head.weight"]
-        head = nn.Linear(w.shape[1], w.shape[0], bias="head.bias" in tensors)
-        head.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("head.")})
-    vocab = Vocab.from_json(config["vocab"]) if "vocab" in config else None
-    card_path = folder / "card.md"
-    return Model(name, module, task=config["task"], level=config.get("level", "word"),
-                 title=config.get("title"), vocab=vocab, embedding=embedding, head=head,
-                 labels=config.get("labels"), io_shape=config.get("io_shape"),
-                 metrics=config.get("metrics", {}), config=config,
-                 card=card_path.read_text(encoding="utf-8") if card_path.exists() else "")
+    head = _linear(tensors, "head.") if "head.weight" in tensors else None
+    return Model(config.get("name", folder.name), _rnn(tensors, "rnn.", config["architecture"]),
+                 embedding=embedding, head=head, **common)
+
+
+class Seq2SeqModel(Model):
+    """N→M encoder–decoder (rnnviz.seq2seq). ``module`` is the encoder; ``decoder`` the second
+    recurrent module, started from the context c = encoder h_T and reading [embed(y_{t-1}) ; c]."""
+
+    def __init__(self, name: str, module: nn.RNNBase, *, decoder: nn.RNNBase,
+                 target_embedding: nn.Embedding, target_vocab: Vocab, **kw):
+        super().__init__(name, module, **kw)
+        self.decoder = decoder.eval().requires_grad_(False)
+        self.target_embedding = target_embedding.eval().requires_grad_(False)
+        self.target_vocab = target_vocab
+
+    def tokens(self, text: str) -> list[str]:
+        from rnnviz.seq2seq import source_tokens
+
+        return clip(source_tokens(text))[0]
+
+    # the pieces rnnviz.seq2seq.decode expects (same names as rnnviz.nets.Seq2Seq)
+    @property
+    def encoder(self) -> nn.RNNBase:
+        return self.module
+
+    @property
+    def src_embedding(self) -> nn.Embedding:
+        return self.embedding
+
+    @property
+    def tgt_embedding(self) -> nn.Embedding:
+        return self.target_embedding
+
+    def encode(self, src: torch.Tensor, lengths: torch.Tensor):
+        """Batched encoder for evaluation: src (B, S) right-padded -> final state (c)."""
+        from torch.nn.utils.rnn import pack_padded_sequence
+
+        packed = pack_padded_sequence(self.embedding(src), lengths.cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        return self.module(packed)[1]
+
+    def decoder_inputs(self, tgt_in: torch.Tensor, context_h: torch.Tensor) -> torch.Tensor:
+        emb = self.target_embedding(tgt_in)                              # (B, T, E)
+        c = context_h.unsqueeze(1).expand(-1, emb.shape[1], -1)          # (B, T, H)
+        return torch.cat([emb, c], dim=-1)                               # (B, T, E+H)
+
+    def translate(self, tokens_or_text):
+        """Greedy decoding -> rnnviz.seq2seq.Decoding (output, context c, probabilities, encoder and
+        decoder traces)."""
+        from rnnviz.seq2seq import decode
+
+        tokens = self._as_tokens(tokens_or_text)
+        if not tokens:
+            raise ValueError("There is nothing to translate: type some number words, e.g. 'forty two'.")
+        with torch.no_grad():
+            return decode(self, tokens, self.vocab.stoi)
+
+    def predict(self, tokens_or_text, force=None) -> str:
+        """The output string (digits). ``force`` is not supported for the two-module model."""
+        if force:
+            raise ValueError("Forcing gates is not available for the encoder–decoder model.")
+        return self.translate(tokens_or_text).output
+
+    def readout(self, tr: Trace):
+        raise NotImplementedError("use translate(): the seq2seq output needs the decoder too")
+
+
+# Display order for the app: grouped by I/O shape, then the five cells in lecture order.
+IO_SHAPES = ("N→1", "N→N", "1→N", "N→M")
+
+
+def catalog() -> list[dict]:
+    """One row per shipped model (no weights loaded): name, title, task, io_shape, cell,
+    bidirectional, metrics — for listing models grouped by I/O shape. Language models appear under
+    N→N; they also serve 1→N (``generate``), flagged by ``"generates": True``."""
+    rows = []
+    for name in available():
+        c = read_config(name)
+        rows.append({"name": name, "title": c.get("title", name), "task": c["task"],
+                     "io_shape": c.get("io_shape"), "cell": c["architecture"]["cell"],
+                     "bidirectional": c["architecture"].get("bidirectional", False),
+                     "generates": c["task"] == "language-model", "metrics": c.get("metrics", {})})
+    return rows

