@@ -14,7 +14,7 @@ from rnnviz.text import MAX_TOKENS
 from ui import charts, equations, models, widgets
 from ui.safety import safe
 
-WIDE_SENTENCE = 12  # more tokens than this: one heatmap per row instead of two
+WIDE_SENTENCE = 24  # more tokens than this: one heatmap per row instead of two
 
 
 def model_summary(choice: models.Choice, model) -> None:
@@ -52,9 +52,8 @@ def show_prediction(prediction, tokens: list[str], step: int) -> None:
         st.text(t("gate_explorer.output_text", output=str(prediction)))
 
 
-def show_readout(run: models.Run, tokens: list[str], step: int, unit: int) -> None:
+def show_readout(run: models.Run, step: int, unit: int) -> None:
     """The exact numbers under the outline: every quantity at (step, unit), per layer and direction."""
-    st.markdown(f"**{t('gate_explorer.readout', position=step, unit=unit)}**")
     arrow = ["→", "←"]
     rows = []
     for name in run.quantities:
@@ -69,16 +68,14 @@ def show_readout(run: models.Run, tokens: list[str], step: int, unit: int) -> No
 
 
 def show_equations(cell: str, bidirectional: bool) -> None:
+    """The cell's equations in PyTorch's convention, then one plain line per quantity."""
     with st.expander(t("gate_explorer.equations_title", cell=cell), expanded=False):
-        left, right = st.columns([3, 2])
-        with left:
-            for line in equations.LATEX[cell]:
-                st.latex(line)
-            if bidirectional:
-                st.latex(equations.BACKWARD_LATEX)
-        with right:
-            for name, key in equations.MEANING_KEYS[cell]:
-                st.markdown(f"**{t(figures.LABEL_KEY[name])}** — {t(key)}")
+        for line in equations.LATEX[cell]:
+            st.latex(line)
+        if bidirectional:
+            st.latex(equations.BACKWARD_LATEX)
+        for name, key in equations.MEANING_KEYS[cell]:
+            st.markdown(f"**{t(figures.LABEL_KEY[name])}** — {t(key)}")
         st.caption(t("gate_explorer.equations_source"))
 
 
@@ -101,21 +98,28 @@ def render() -> None:
         st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
 
     run = models.run_model(choice, tuple(tokens))
-    chips = st.container()  # filled once the step is known, but shown above the heatmaps
-    show_equations(run.cell, run.num_directions == 2)
-    main, side = st.columns([3, 1], gap="medium")
-    with side:
-        step, unit = widgets.step_unit_selectors(tokens, run.units)
-        show_prediction(run.prediction, tokens, step)
-        show_readout(run, tokens, step, unit)
-        if run.cell == "GRU":
-            st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
+    chips = st.container()  # drawn after the step is chosen (the chip of that step is marked)
+    left, right = st.columns(2)
+    step, unit = widgets.step_unit_selectors(tokens, run.units, columns=(left, right))
     with chips:
         widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
+    values_box, equations_box = st.columns(2)
+    with values_box.expander(t("gate_explorer.readout", position=step, unit=unit), expanded=False):
+        show_readout(run, step, unit)
+    with equations_box:
+        show_equations(run.cell, run.num_directions == 2)
+    if run.cell == "GRU":
+        st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
     grid = figures.layer_figures(run.get, run.quantities, tokens, num_layers=run.num_layers,
                                  num_directions=run.num_directions, step=step, unit=unit)
-    per_row = 1 if len(tokens) > WIDE_SENTENCE else 2
+    if run.prediction is not None:  # trained model: its prediction beside the heatmaps
+        main, side = st.columns([3, 1], gap="medium")
+        with side:
+            show_prediction(run.prediction, tokens, step)
+    else:
+        main = st.container()
+    per_row = 1 if len(tokens) > WIDE_SENTENCE or run.prediction is not None else 2
     with main:
         for layer, layer_figs in enumerate(grid):
             if run.num_layers > 1:
@@ -125,6 +129,5 @@ def render() -> None:
                 for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
                     with column:
                         charts.show(fig, key=f"heatmap-{layer}-{name}")
-
 
 render()

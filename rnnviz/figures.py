@@ -84,7 +84,7 @@ def value_range(name: str, arrays: Sequence[np.ndarray]) -> tuple[float, float]:
         return -1.0, 1.0
     # Unbounded (cell state, pre-activation; h of a relu RNN or a projected LSTM): symmetric about
     # 0, at least [-1, 1], rounded up to one decimal so the colour bar gets round numbers.
-    bound = max(1.0, math.ceil(peak * 10.0) / 10.0) if math.isfinite(peak) else 1.0
+    bound = max(1.0, math.ceil(round(peak * 10.0, 4)) / 10.0) if math.isfinite(peak) else 1.0
     return -bound, bound
 
 

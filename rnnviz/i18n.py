@@ -66,7 +66,10 @@ def placeholders(template: str) -> set[str]:
 def t(key: str, lang: str | None = None, **fmt) -> str:
     """The text for ``key`` in ``lang`` (default: the current language), formatted with ``fmt``."""
     lang = lang or _current.get()
-    template = catalogue(lang).get(key) if lang != DEFAULT_LANG else None
+    template = None
+    if lang != DEFAULT_LANG and (LOCALES_DIR / lang).is_dir():
+        template = catalogue(lang).get(key)
     if template is None:
         template = catalogue(DEFAULT_LANG)[key]  # KeyError here = a key the catalogue lacks
-    return template.format(**fmt)
+    # Only format when asked to: a template without arguments may show literal braces ("{token: id}").
+    return template.format(**fmt) if fmt else template

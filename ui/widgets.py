@@ -57,13 +57,16 @@ def token_chips(tokens: Sequence[str], unknown: set[int] = frozenset(), selected
     st.html(chips_html(tokens, unknown, selected, t("controls.unknown_token")))
 
 
-def step_unit_selectors(tokens: Sequence[str], units: int) -> tuple[int, int]:
-    """A time step and a unit (kept in the URL); every heatmap outlines that column and that row."""
+def step_unit_selectors(tokens: Sequence[str], units: int, columns=None) -> tuple[int, int]:
+    """A time step and a unit (kept in the URL); every heatmap outlines that column and that row.
+
+    columns: two containers to draw them in (default: one under the other, here)."""
     steps = len(tokens)
     step = unit = 0
+    step_box, unit_box = columns or (st.container(), st.container())
     if steps > 1:  # a slider needs two values; one token has only step 0
         step = params.bound(
-            st.select_slider, t("controls.step"), key="step", default=0,
+            step_box.select_slider, t("controls.step"), key="step", default=0,
             parse=params.integer(0, steps - 1), options=list(range(steps)),
             format_func=lambda i: f"{i} · {visible_token(tokens[i], 20)}", help=t("controls.step_help"),
         )
@@ -71,7 +74,7 @@ def step_unit_selectors(tokens: Sequence[str], units: int) -> tuple[int, int]:
         params.publish("step", 0)
     if units > 1:
         unit = params.bound(
-            st.slider, t("controls.unit"), key="unit", default=0,
+            unit_box.slider, t("controls.unit"), key="unit", default=0,
             parse=params.integer(0, units - 1), min_value=0, max_value=units - 1,
             help=t("controls.unit_help"),
         )

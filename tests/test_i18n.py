@@ -1,0 +1,112 @@
+"""The catalogue: every key the code uses exists, every key is used, templates agree across
+languages, and the language choice of one session never leaks into another."""
+
+from __future__ import annotations
+
+import ast
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from rnnviz import i18n
+from rnnviz.i18n import catalogue, languages, placeholders, set_language, t
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
+        *sorted((ROOT / "rnnviz").glob("*.py"))]
+
+
+def string_literals(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+
+
+def t_calls(path: Path) -> list[tuple[str, bool]]:
+    """(key, formatted?) of every t("...") call whose key is a string literal."""
+    calls = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            calls.append((node.args[0].value, any(kw.arg != "lang" for kw in node.keywords)))
+    return calls
+
+
+def dynamic_prefixes(path: Path) -> set[str]:
+    """Literal heads of f-strings like f"area.p_{name}": keys built at run time from that prefix."""
+    heads = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            head = str(node.values[0].value)
+            if "." in head and " " not in head:
+                heads.add(head)
+    return heads
+
+
+def test_catalogue_files_are_flat_string_maps():
+    files = sorted((i18n.LOCALES_DIR / "en").glob("*.json"))
+    assert files, "no English catalogue"
+    for path in files:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(entries, dict) and entries, path
+        assert all(isinstance(v, str) and v.strip() for v in entries.values()), path
+        assert all("." not in k for k in entries), f"{path}: keys are namespaced by the file name already"
+
+
+def test_every_key_used_in_code_exists():
+    known = set(catalogue("en"))
+    used = {key for p in CODE for key, _ in t_calls(p)}
+    assert used, "no t() calls found: the scan is broken"
+    missing = sorted(used - known)
+    assert not missing, f"t() keys missing from locales/en: {missing}"
+
+
+def test_every_key_is_used_somewhere():
+    literals = set().union(*(string_literals(p) for p in CODE))
+    prefixes = set().union(*(dynamic_prefixes(p) for p in CODE))
+    unused = sorted(k for k in catalogue("en")
+                    if k not in literals and not any(k.startswith(head) for head in prefixes))
+    assert not unused, f"catalogue keys no code refers to (remove them or use them): {unused}"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_languages_have_the_same_keys_and_placeholders(lang):
+    english, other = catalogue("en"), catalogue(lang)
+    assert set(other) == set(english), sorted(set(other) ^ set(english))
+    for key, template in english.items():
+        assert placeholders(other[key]) == placeholders(template), key
+
+
+def test_every_formatted_template_fills_completely():
+    formatted = {key for p in CODE for key, with_fmt in t_calls(p) if with_fmt}
+    assert formatted, "no t(key, name=...) calls found: the scan is broken"
+    english = catalogue("en")
+    for key in formatted:
+        template = english[key]
+        text = t(key, lang="en", **{name: 1 for name in placeholders(template)})
+        assert "{" not in text and "}" not in text, key
+
+
+def test_format_fallback_and_missing_key():
+    assert t("gate_explorer.truncated", lang="en", total=512, limit=400) == \
+        "Your text has 512 tokens; only the first 400 are shown."
+    assert t("figures.position", lang="xx-not-a-language") == t("figures.position", lang="en")
+    with pytest.raises(KeyError):
+        t("gate_explorer.no_such_key")
+
+
+def test_language_choice_is_per_thread():
+    """Streamlit runs each session's script in its own thread: one session's choice must not leak."""
+    seen = {}
+
+    def session(name, lang):
+        set_language(lang)
+        seen[name] = i18n.get_language()
+
+    set_language("en")
+    worker = threading.Thread(target=session, args=("other", "zz"))
+    worker.start()
+    worker.join()
+    assert i18n.get_language() == "en"
+    assert seen["other"] == "en"  # "zz" has no catalogue: falls back to English
