@@ -15,9 +15,6 @@ import torch
 from safetensors.torch import save
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-
 
 class Net(torch.nn.Module):
     def __init__(self):
@@ -31,9 +28,13 @@ class Net(torch.nn.Module):
 VOCAB = ["<unk>", "the", "cat", "sat", "on", "mat"]
 
 
-def page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+@pytest.fixture()
+def page(app_test):
+    """``page()`` -> AppTest of app.py switched to the Your model page (a new session each call)."""
+    return lambda: _switch(app_test())
+
+
+def _switch(at: AppTest) -> AppTest:
     at.switch_page("pages/your_model.py")
     at.run()
     assert not at.exception
@@ -62,7 +63,7 @@ def summary(at: AppTest) -> dict:
     return dict(zip(df.iloc[:, 0], df.iloc[:, 1]))
 
 
-def test_upload_confirm_and_heatmaps_equal_torch():
+def test_upload_confirm_and_heatmaps_equal_torch(page):
     net = Net().eval()
     at = upload(page(), "tagger.safetensors", save(net.state_dict()), json.dumps(VOCAB).encode())
     found = summary(at)
@@ -112,7 +113,7 @@ def _bad_uploads(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["empty", "truncated", "pickle", "no_cell", "shape", "nan"])
-def test_bad_upload_shows_one_precise_error_and_nothing_else(case, tmp_path):
+def test_bad_upload_shows_one_precise_error_and_nothing_else(case, tmp_path, page):
     data, needle = _bad_uploads(tmp_path)[case]
     at = upload(page(), "model.pt" if case == "pickle" else "model.safetensors", data)
     assert len(at.error) == 1
@@ -124,13 +125,13 @@ def test_bad_upload_shows_one_precise_error_and_nothing_else(case, tmp_path):
     assert "_user_model" not in at.session_state
 
 
-def test_vocab_not_fitting_is_reported():
+def test_vocab_not_fitting_is_reported(page):
     big = json.dumps([f"w{i}" for i in range(40)]).encode()
     at = upload(page(), "m.safetensors", save(Net().state_dict()), big)
     assert "40 tokens but the embedding has only 6 rows" in at.error[0].value.replace("\\", "")
 
 
-def test_file_name_and_keys_never_become_markup():
+def test_file_name_and_keys_never_become_markup(page):
     evil = "![x](http://example.invalid/t.png)<img src=x onerror=alert(1)>"
     at = upload(page(), evil + ".safetensors", save({evil + ".weight": torch.zeros(2, 2)}))
     body = at.error[0].value
@@ -138,7 +139,7 @@ def test_file_name_and_keys_never_become_markup():
     assert not re.search(r"(?<!\\)[<>\[\]]", body)  # ... but every < > [ ] is escaped: no tag, no link
 
 
-def test_two_sessions_never_see_each_other():
+def test_two_sessions_never_see_each_other(page):
     net = Net()
     a = upload(page(), "a.safetensors", save(net.state_dict()))
     a.button(key="upload_confirm").click().run()
