@@ -62,8 +62,8 @@ def free_port() -> int:
 
 def start_server(app: Path, port: int, threads: str | None) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    if threads:
-        env["RNNVIZ_TORCH_THREADS"] = threads
+    if threads:  # torch reads these at start-up for its intra-op pool (torch.get_num_threads())
+        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = threads
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
@@ -208,10 +208,11 @@ def main(argv=None) -> dict:
     ap.add_argument("--think", type=float, default=3.0, help="mean seconds between a student's sentences")
     ap.add_argument("--ramp", type=float, default=5.0, help="students connect over this many seconds")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds before one rerun counts as failed")
-    ap.add_argument("--threads", default=None, help="RNNVIZ_TORCH_THREADS for the server (app.py reads it)")
+    ap.add_argument("--threads", default=None, help="OMP_NUM_THREADS for the server (torch's intra-op threads)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
+    load_before = os.getloadavg()[0]  # the host is shared: a busy machine inflates every figure
     port = free_port()
     server = start_server(Path(args.app).resolve(), port, args.threads)
     sampler = RssSampler(server.pid)
@@ -240,7 +241,8 @@ def main(argv=None) -> dict:
         "connect_p95_ms": 1000 * pct(connects, 95) if connects else None,
         "interactions": len(loaded), "expected_interactions": args.sessions * args.rounds,
         "errors": len(errors), "rss_single_mb": idle_rss / 2**20, "rss_peak_mb": sampler.peak / 2**20,
-        "cpu_count": os.cpu_count(),
+        "cpu_count": os.cpu_count(), "threads": args.threads or "torch default",
+        "loadavg_1min_before": load_before, "loadavg_1min_after": os.getloadavg()[0],
     }
     ratio = result["loaded_p95_ms"] / result["single_p95_ms"] if loaded else float("inf")
     result["p95_ratio"] = ratio
@@ -253,6 +255,8 @@ def main(argv=None) -> dict:
     print(f"p95 ratio      : {ratio:.2f}x   (target <= 2x)")
     print(f"server RSS     : {result['rss_single_mb']:.0f} MB after one user, peak "
           f"{result['rss_peak_mb']:.0f} MB   (target <= 1024 MB)")
+    print(f"host load     : 1-min load average {load_before:.1f} before, {result['loadavg_1min_after']:.1f}"
+          f" after ({os.cpu_count()} cores; other work on the host counts here too)")
     for e in errors[:5]:
         print("error:", e)
     print(json.dumps(result))

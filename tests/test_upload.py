@@ -324,3 +324,17 @@ def test_zip_bomb_declared_size_is_refused():
         zf.writestr("archive/data.pkl", b"\0" * (3 * MAX_UPLOAD_BYTES))  # compresses to a few KB
     assert len(buf.getvalue()) < MAX_UPLOAD_BYTES
     assert "unpack" in str(upload_error("too_large", buf.getvalue(), "bomb.pt"))
+
+
+def test_half_precision_weights_are_computed_in_float32():
+    gru = torch.nn.GRU(3, 4)
+    half = {k: v.to(torch.float16) for k, v in gru.state_dict().items()}
+    model = load_user_model(save(half), "half.safetensors")
+    assert any("float16" in note for note in model.config["notes"])
+    assert model.module.weight_hh_l0.dtype == torch.float32
+    assert torch.equal(model.module.weight_hh_l0, half["weight_hh_l0"].float())
+
+
+def test_integer_weights_are_refused():
+    state = {k: (v * 100).to(torch.int32) for k, v in torch.nn.RNN(2, 3).state_dict().items()}
+    assert "floating point" in str(upload_error("shape", save(state), "int.safetensors"))
