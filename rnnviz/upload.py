@@ -59,6 +59,7 @@ MAX_ZIP_UNPACKED = 2 * MAX_UPLOAD_BYTES  # a .pt zip may not unpack to more than
 MAX_INPUT_STEPS = 400                    # same cap as rnnviz.text.MAX_TOKENS
 MAX_HIDDEN = 4096                        # sizes beyond these are not a student's RNN; refuse early
 MAX_LAYERS = 8
+MAX_NESTING = 16                         # dict-in-dict depth of a checkpoint
 
 CELLS = {1: "RNN", 3: "GRU", 4: "LSTM"}          # gate rows per hidden unit -> cell kind
 GATE_LETTERS = {"RNN": "h", "GRU": "r,z,n", "LSTM": "i,f,g,o"}
@@ -214,15 +215,18 @@ def _refuse_bare_pickle(data: bytes, filename: str):
                       "'model.safetensors') from safetensors.torch.")
 
 
-def _flatten(obj, prefix: str = "") -> dict[str, torch.Tensor]:
+def _flatten(obj, prefix: str = "", depth: int = 0) -> dict[str, torch.Tensor]:
     """{'model_state_dict': {'rnn.weight_ih_l0': t}, 'epoch': 3} -> {'model_state_dict.rnn.weight_ih_l0': t}."""
+    if depth > MAX_NESTING:  # a real checkpoint nests 2-3 levels; a crafted one must not blow the stack
+        raise UploadError("not_weights", f"The file nests dictionaries more than {MAX_NESTING} levels deep; "
+                          "save model.state_dict().")
     out = {}
     if isinstance(obj, dict):
         for k, v in obj.items():
-            out.update(_flatten(v, f"{prefix}{k}." if prefix or k != "" else ""))
+            out.update(_flatten(v, f"{prefix}{k}." if prefix or k != "" else "", depth + 1))
     elif isinstance(obj, (list, tuple)):
         for i, v in enumerate(obj):
-            out.update(_flatten(v, f"{prefix}{i}."))
+            out.update(_flatten(v, f"{prefix}{i}.", depth + 1))
     elif isinstance(obj, torch.Tensor):
         out[prefix[:-1]] = obj
     return out
@@ -254,8 +258,12 @@ class RecurrentSpec:
         return f"{self.prefix}.{name}" if self.prefix else name
 
 
-def find_recurrent(state: dict[str, torch.Tensor]) -> list[RecurrentSpec]:
-    """Every recurrent layer in the state_dict, in file order; UploadError if none is well formed."""
+def find_recurrent(state: dict[str, torch.Tensor], skipped: list | None = None) -> list[RecurrentSpec]:
+    """Every well-formed recurrent layer in the state_dict, in file order.
+
+    A group of keys that looks recurrent but does not fit (a custom cell that happens to name a
+    parameter 'weight_hh') is skipped, with its UploadError appended to `skipped`, as long as another
+    group fits; if none does, the first group's error is raised."""
     groups: dict[tuple[str, bool], dict] = {}
     for key in state:
         m = _PARAM_RE.match(key)
@@ -267,7 +275,17 @@ def find_recurrent(state: dict[str, torch.Tensor]) -> list[RecurrentSpec]:
         raise UploadError("no_cell", "No recurrent layer found: rnnviz looks for PyTorch's nn.RNN / "
                           "nn.LSTM / nn.GRU parameter names such as 'weight_ih_l0' and 'weight_hh_l0' "
                           f"(e.g. 'rnn.weight_ih_l0'), but this file has: {shown}.")
-    return [_infer(state, prefix, is_cell, matches) for (prefix, is_cell), matches in groups.items()]
+    specs, errors = [], []
+    for (prefix, is_cell), matches in groups.items():
+        try:
+            specs.append(_infer(state, prefix, is_cell, matches))
+        except UploadError as err:
+            errors.append((prefix, err))
+    if not specs:
+        raise errors[0][1]
+    if skipped is not None:
+        skipped.extend(errors)
+    return specs
 
 
 def _infer(state, prefix: str, from_cell: bool, matches: dict) -> RecurrentSpec:
@@ -323,6 +341,8 @@ def _infer(state, prefix: str, from_cell: bool, matches: dict) -> RecurrentSpec:
         raise UploadError("shape", f"'{ih_key}' has shape {_shape(state[ih_key].shape)}; expected "
                           f"({gates * hidden}, input_size).")
     input_size = int(state[ih_key].shape[1])
+    if input_size == 0:
+        raise UploadError("shape", f"'{ih_key}' has shape {_shape(state[ih_key].shape)}: input_size 0.")
     has_bias = full(suffix("bias_ih", 0)) in state or full(suffix("bias_hh", 0)) in state
     spec = RecurrentSpec(prefix, cell, input_size, hidden, num_layers, num_dirs == 2, proj, has_bias,
                          from_cell, tuple(matches))
@@ -606,7 +626,8 @@ def load_user_model(data: bytes, filename: str, vocab: bytes | None = None, inpu
     if nonlinearity not in ("tanh", "relu"):
         raise UploadError("shape", f"nonlinearity must be 'tanh' or 'relu', not {nonlinearity!r}.")
     state = read_state_dict(data, filename)
-    specs = find_recurrent(state)
+    skipped: list = []
+    specs = find_recurrent(state, skipped)
     if recurrent is None:
         spec = specs[0]
     else:
@@ -619,6 +640,8 @@ def load_user_model(data: bytes, filename: str, vocab: bytes | None = None, inpu
     if len(specs) > 1:
         notes.append("The file has several recurrent layers: " + ", ".join(
             s.prefix or "(top level)" for s in specs) + f". Showing '{spec.prefix or '(top level)'}'.")
+    for prefix, err in skipped:
+        notes.append(f"Skipped '{prefix or '(top level)'}': {err}")
     if spec.from_cell:
         notes.append(f"Keys of an nn.{spec.cell}Cell: shown as a one-layer nn.{spec.cell} "
                      "(the same equations, applied at every step).")

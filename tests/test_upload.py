@@ -338,3 +338,18 @@ def test_half_precision_weights_are_computed_in_float32():
 def test_integer_weights_are_refused():
     state = {k: (v * 100).to(torch.int32) for k, v in torch.nn.RNN(2, 3).state_dict().items()}
     assert "floating point" in str(upload_error("shape", save(state), "int.safetensors"))
+
+
+def test_a_group_that_does_not_fit_is_skipped_when_another_fits():
+    state = {f"rnn.{k}": v for k, v in torch.nn.LSTM(3, 4).state_dict().items()}
+    state["attention.weight_hh"] = torch.zeros(5, 7)  # a custom module's parameter, not a cell
+    model = load_user_model(save(state), "m.safetensors")
+    assert model.config["prefix"] == "rnn"
+    assert any(note.startswith("Skipped 'attention'") for note in model.config["notes"])
+
+
+def test_absurd_nesting_is_refused_not_a_crash():
+    nested = {"w": torch.zeros(1)}
+    for _ in range(40):
+        nested = {"x": nested}
+    assert "nests" in str(upload_error("not_weights", pt_bytes(nested), "deep.pt"))
