@@ -1,7 +1,7 @@
 """A real server and a real browser: ``streamlit run app.py`` on a free loopback port, driven by
 Playwright through Debian's /usr/bin/chromium (never a downloaded browser).
 
-Fixtures: ``streamlit_server`` (session: base URL, server started once), ``browser`` (session) and
+Fixtures: ``streamlit_server`` (session: base URL, server started once), ``browser`` (module) and
 ``page`` (a fresh 1400×1000 tab per test). Screenshots go to artifacts/ (git-ignored).
 Without chromium the tests are skipped locally but *fail* in CI (CI=true), where the test command
 installs it: a green CI must never hide a browser test that did not run.
@@ -80,8 +80,10 @@ def streamlit_server():
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium per test module. Module scope, not session: Playwright's sync API cannot nest,
+    so a module that starts its own ``sync_playwright()`` must not run while this one is open."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
