@@ -62,7 +62,6 @@ MAX_LAYERS = 8
 MAX_NESTING = 16                         # dict-in-dict depth of a checkpoint
 
 CELLS = {1: "RNN", 3: "GRU", 4: "LSTM"}          # gate rows per hidden unit -> cell kind
-GATE_LETTERS = {"RNN": "h", "GRU": "r,z,n", "LSTM": "i,f,g,o"}
 SPECIAL_UNK = ("<unk>", "<UNK>", "[UNK]", "<oov>", "<OOV>", "UNK")
 
 _PARAM_RE = re.compile(
@@ -86,11 +85,12 @@ def _shape(t) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# 1. bytes -> {key: float32 tensor}, never running code
+# 1. bytes -> {key: tensor}, never running code
 
 def read_state_dict(data: bytes, filename: str = "model.safetensors") -> dict[str, torch.Tensor]:
     """Parse an uploaded weights file into a flat {key: tensor} dict (nested checkpoint dicts are
     flattened with dotted keys). Raises UploadError; never unpickles anything but tensors."""
+    filename = safe_name(filename)  # it is quoted in messages
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise UploadError("damaged", "The upload could not be read as a file.")
     data = bytes(data)
@@ -121,7 +121,7 @@ def _read_safetensors(data: bytes, filename: str) -> dict:
 
     if len(data) < 8:
         raise UploadError("truncated", f"'{filename}' is only {len(data)} bytes: the file is truncated "
-                          " (a safetensors file starts with an 8-byte header length).")
+                          "(a safetensors file starts with an 8-byte header length).")
     (n,) = struct.unpack("<Q", data[:8])
     if n == 0 or n > 100 * 2**20 or data[8:9] not in (b"{", b""):
         raise UploadError("damaged", f"'{filename}' is not a safetensors file or a PyTorch .pt file. "
@@ -135,8 +135,11 @@ def _read_safetensors(data: bytes, filename: str) -> dict:
         raise UploadError("damaged", f"'{filename}' has a damaged safetensors header (not valid JSON).") from None
     if not isinstance(header, dict):
         raise UploadError("damaged", f"'{filename}' has a damaged safetensors header.")
-    need = max((int(v["data_offsets"][1]) for k, v in header.items()
-                if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
+    try:
+        need = max((int(v["data_offsets"][1]) for k, v in header.items()
+                    if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise UploadError("damaged", f"'{filename}' has a damaged safetensors header (bad offsets).") from None
     have = len(data) - 8 - n
     if need > have:
         raise UploadError("truncated", f"'{filename}' is truncated: the tensors need {need} bytes after "
@@ -151,7 +154,7 @@ def _read_torch_zip(data: bytes, filename: str) -> dict:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError, OSError):
         raise UploadError("truncated", f"'{filename}' is truncated or damaged: its zip directory is "
                           "missing. Upload the complete file again.") from None
     unpacked = sum(i.file_size for i in infos)  # torch's reader allocates the declared sizes
@@ -448,6 +451,7 @@ class VocabInfo:
 
 def parse_vocab(data: bytes, rows: int, filename: str = "vocab.json") -> VocabInfo:
     """A JSON list of tokens (row i = token i) or {token: row}, checked against `rows` embedding rows."""
+    filename = safe_name(filename)
     if len(data) == 0:
         raise UploadError("vocab", f"'{filename}' is empty.")
     if len(data) > MAX_SIDE_FILE_BYTES:
@@ -504,6 +508,7 @@ def parse_vocab(data: bytes, rows: int, filename: str = "vocab.json") -> VocabIn
 
 def parse_inputs(data: bytes, input_size: int, filename: str = "inputs.csv") -> np.ndarray:
     """Input vectors for a layer without embedding: .npy (no pickles) or CSV, shape (T, input_size)."""
+    filename = safe_name(filename)
     if len(data) == 0:
         raise UploadError("inputs", f"'{filename}' is empty.")
     if len(data) > MAX_SIDE_FILE_BYTES:

@@ -353,3 +353,23 @@ def test_absurd_nesting_is_refused_not_a_crash():
     for _ in range(40):
         nested = {"x": nested}
     assert "nests" in str(upload_error("not_weights", pt_bytes(nested), "deep.pt"))
+
+
+_GOOD_ST = st_bytes(Tagger("GRU", vocab=5, emb=3, hidden=2))
+_GOOD_PT = pt_bytes(Tagger("LSTM", vocab=5, emb=3, hidden=2).state_dict())
+
+
+@settings(max_examples=80, deadline=None)
+@given(which=st.sampled_from(["st", "pt"]), data=st.data())
+def test_corrupted_files_give_an_upload_error_never_a_crash(which, data):
+    """Any byte flipped, any cut: either a model or an UploadError with a message, nothing else."""
+    raw = bytearray(_GOOD_ST if which == "st" else _GOOD_PT)
+    for _ in range(data.draw(st.integers(1, 4))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    raw = bytes(raw[: data.draw(st.integers(1, len(raw)))])
+    try:
+        model = load_user_model(raw, "m.safetensors" if which == "st" else "m.pt")
+    except UploadError as err:
+        assert str(err) and err.code
+    else:
+        assert isinstance(model, Model)
