@@ -1,7 +1,8 @@
 """End to end in a real browser: a student exports a trained model with save_file, uploads it on the
 "Your model" page, confirms, types a sentence and sees the heatmaps; a malicious .pt is refused.
 
-Runs `streamlit run app.py` on 127.0.0.1 and drives Debian's /usr/bin/chromium with Playwright.
+Uses the shared fixtures of tests/browser/conftest.py: ``streamlit_server`` (``streamlit run app.py``
+on 127.0.0.1) and ``page`` (a fresh tab of Debian's /usr/bin/chromium driven by Playwright).
 """
 
 from __future__ import annotations
@@ -10,65 +11,12 @@ import builtins
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
 import torch
 from safetensors.torch import save_file
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(150):  # up to 30 s
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture()
-def page(server_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.set_default_timeout(60_000)
-        yield tab
-        browser.close()
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
 def trained_export(folder: Path) -> tuple[Path, Path, torch.nn.Module]:
@@ -110,9 +58,9 @@ def open_upload_page(page, server_url):
     page.get_by_text("Weights (.safetensors or .pt)").first.wait_for()
 
 
-def test_upload_real_export_end_to_end(page, server_url, tmp_path):
+def test_upload_real_export_end_to_end(page, streamlit_server, tmp_path):
     weights, vocab, _ = trained_export(tmp_path)
-    open_upload_page(page, server_url)
+    open_upload_page(page, streamlit_server)
     inputs = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     inputs.nth(0).set_input_files(str(weights))
     inputs.nth(1).set_input_files(str(vocab))
@@ -140,13 +88,13 @@ class WritesMarker:
         return (builtins.open, (self.path, "w"))
 
 
-def test_malicious_pt_is_refused_in_the_browser(page, server_url, tmp_path):
+def test_malicious_pt_is_refused_in_the_browser(page, streamlit_server, tmp_path):
     marker = tmp_path / "pwned"
     buf = io.BytesIO()
     torch.save({"lstm.weight_ih_l0": torch.zeros(8, 2), "payload": WritesMarker(marker)}, buf)
     evil = tmp_path / "model.pt"
     evil.write_bytes(buf.getvalue())
-    open_upload_page(page, server_url)
+    open_upload_page(page, streamlit_server)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(0).set_input_files(str(evil))
     alert = page.locator('[data-testid="stAlert"]').filter(has_text="contains code")
     alert.wait_for()
