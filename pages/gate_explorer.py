@@ -98,36 +98,36 @@ def render() -> None:
         st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
 
     run = models.run_model(choice, tuple(tokens))
-    chips = st.container()  # drawn after the step is chosen (the chip of that step is marked)
-    left, right = st.columns(2)
-    step, unit = widgets.step_unit_selectors(tokens, run.units, columns=(left, right))
-    with chips:
-        widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
-    values_box, equations_box = st.columns(2)
-    with values_box.expander(t("gate_explorer.readout", position=step, unit=unit), expanded=False):
-        show_readout(run, step, unit)
-    with equations_box:
-        show_equations(run.cell, run.num_directions == 2)
+    if run.prediction is not None:  # trained model: its prediction beside the controls, above the maps
+        controls, side = st.columns([3, 1], gap="medium")
+    else:
+        controls, side = st.container(), None
+    with controls:
+        chips = st.container()  # drawn after the step is chosen (the chip of that step is marked)
+        step, unit = widgets.step_unit_selectors(tokens, run.units, columns=st.columns(2))
+        with chips:
+            widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
+        values_box, equations_box = st.columns(2)
+        with values_box.expander(t("gate_explorer.readout", position=step, unit=unit), expanded=False):
+            show_readout(run, step, unit)
+        with equations_box:
+            show_equations(run.cell, run.num_directions == 2)
+    if side is not None:
+        with side:
+            show_prediction(run.prediction, tokens, step)
     if run.cell == "GRU":
         st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
     grid = figures.layer_figures(run.get, run.quantities, tokens, num_layers=run.num_layers,
                                  num_directions=run.num_directions, step=step, unit=unit)
-    if run.prediction is not None:  # trained model: its prediction beside the heatmaps
-        main, side = st.columns([3, 1], gap="medium")
-        with side:
-            show_prediction(run.prediction, tokens, step)
-    else:
-        main = st.container()
-    per_row = 1 if len(tokens) > WIDE_SENTENCE or run.prediction is not None else 2
-    with main:
-        for layer, layer_figs in enumerate(grid):
-            if run.num_layers > 1:
-                st.subheader(t("gate_explorer.layer_heading", layer=layer + 1, layers=run.num_layers))
-            for start in range(0, len(layer_figs), per_row):
-                columns = st.columns(per_row)
-                for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
-                    with column:
-                        charts.show(fig, key=f"heatmap-{layer}-{name}")
+    per_row = 2 if len(tokens) <= WIDE_SENTENCE else 1  # two heatmaps a row while tokens stay legible
+    for layer, layer_figs in enumerate(grid):
+        if run.num_layers > 1:
+            st.subheader(t("gate_explorer.layer_heading", layer=layer + 1, layers=run.num_layers))
+        for start in range(0, len(layer_figs), per_row):
+            columns = st.columns(per_row)
+            for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
+                with column:
+                    charts.show(fig, key=f"heatmap-{layer}-{name}")
 
 render()

@@ -167,7 +167,7 @@ def heatmap_figure(
                           y0=unit - 0.5, y1=unit + 0.5, line=HIGHLIGHT, fillcolor="rgba(0,0,0,0)")
 
     max_units = max(p.shape[1] for p in panels)
-    panel_px = int(min(360, max(110, 9 * max_units)))
+    panel_px = int(min(270, max(120, 6 * max_units)))  # short enough that the token axis stays on screen
     fig.update_layout(
         title=dict(text=t("figures.title", lang=lang, quantity=label, layer=layer + 1),
                    font=dict(size=16), x=0, xanchor="left"),

@@ -86,9 +86,14 @@ def shipped_models() -> list[dict]:
 
 
 def format_metrics(metrics: dict) -> str:
-    """``{"test_accuracy": 0.812}`` -> ``test accuracy 0.812`` (numbers only; nested dicts skipped)."""
-    parts = [f"{k.replace('_', ' ')} {v:.3g}" for k, v in metrics.items()
-             if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    """``{"test_accuracy": 0.7781, "test_size": 1005}`` -> ``test accuracy 77.8%`` (sizes and
+    nested entries left out; at most three)."""
+    parts = []
+    for key, value in metrics.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or key.endswith(("_size", "_chars")):
+            continue
+        name = key.replace("_", " ")
+        parts.append(f"{name} {100 * value:.1f}%" if "accuracy" in key and 0 <= value <= 1 else f"{name} {value:.3g}")
     return ", ".join(parts[:3])
 
 
