@@ -54,7 +54,10 @@ def open_upload_page(page, server_url):
     # with a pages/ folder next to app.py Streamlit 1.67 first flashes a "Page not found" dialog.)
     page.goto(server_url)
     page.wait_for_selector('[data-testid="stApp"]')
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Your model").click()
+    # exact (case-sensitive) title from st.navigation: until app.py reaches st.navigation, Streamlit
+    # shows the auto-discovered pages/ names ("your model"), whose links bypass app.py
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Your model", exact=True).click()
+    page.get_by_role("heading", name="Your own model").wait_for()
     page.get_by_text("Weights (.safetensors or .pt)").first.wait_for()
 
 
