@@ -23,6 +23,7 @@ PAGES = [
     st.Page("pages/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:",
             url_path="gates", default=True),
     st.Page("pages/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
+    st.Page("pages/step_through.py", title=t("step_through.page"), icon=":material/step:", url_path="step-through"),
 ]
 
 page = st.navigation(PAGES)

@@ -236,9 +236,9 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
         shapes.append(dict(type="rect", x0=x - BOX_W / 2, x1=x + BOX_W / 2, y0=b.y - BOX_H / 2, y1=b.y + BOX_H / 2,
                            line=dict(color=FOCUS if hot else BOX_LINE, width=5 if hot else 1.5), fillcolor=fill,
                            name=f"gate:{b.name}" + (":focus" if hot else "")))
-        text = f"<b>{label}</b>" if cell == "RNN" else f"{b.symbol}: <b>{label}</b>"
-        notes.append(dict(x=x, y=b.y, text=text, showarrow=False,
-                          font=dict(size=FONT - 1, color=_ink(fill)), name=f"gate:{b.name}"))
+        notes.append(dict(x=x, y=b.y, text=f"<b>{label}</b>", showarrow=False,  # the wire above names it
+                          font=dict(size=FONT if len(label) == 1 else FONT - 2, color=_ink(fill)),
+                          name=f"gate:{b.name}"))
     arrow = "→" if direction == 0 else "←"
     fig.update_layout(
         shapes=shapes, annotations=notes,  # one update: add_annotation per item is ~10× slower
@@ -246,7 +246,7 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
                    font=dict(size=17), x=0, xanchor="left"),
         xaxis=dict(range=[-2, 102], visible=False, fixedrange=True),
         yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
-        height=440, margin=dict(l=5, r=5, t=45, b=5), template="none", showlegend=False,
+        height=350, margin=dict(l=5, r=5, t=40, b=5), template="none", showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
     return fig

@@ -55,7 +55,8 @@ class Equation:
     ``terms``: the named numbers that add up (or combine) to the result, e.g.
     ``{"W_if x": 0.41, "b_if": 0.1, ...}``; ``pre``: the argument of the activation (None if there
     is none); ``value``: recomputed from the weights; ``traced``: what ``rnnviz.trace`` recorded.
-    ``latex``: the general form and the same form with the numbers filled in (an ``aligned`` block).
+    ``rows``: the general form, then the same form with the numbers filled in, as (left, right)
+    LaTeX pairs; ``latex`` puts them in one ``aligned`` block.
     """
 
     name: str
@@ -64,7 +65,11 @@ class Equation:
     pre: float | None
     value: float
     traced: float
-    latex: str = ""
+    rows: tuple[tuple[str, str], ...] = ()  # (left, right) LaTeX of each line
+
+    @property
+    def latex(self) -> str:
+        return aligned(self.rows)
 
     @property
     def error(self) -> float:
@@ -116,9 +121,16 @@ def _sum_tex(values: list[float]) -> str:
     return out
 
 
-def _aligned(lhs: str, general: str, *numeric: str) -> str:
-    rows = [f"{lhs} &= {general}"] + [f"&= {row}" for row in numeric]
-    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+def _rows(lhs: str, general: str, *numeric: str) -> tuple[tuple[str, str], ...]:
+    return ((lhs, "= " + general),) + tuple(("", "= " + row) for row in numeric)
+
+
+def aligned(rows) -> str:
+    """One KaTeX ``aligned`` block from (left, right) rows: every '=' in one column."""
+    return r"\begin{aligned}" + r" \\ ".join(f"{a} &{b}" for a, b in rows) + r"\end{aligned}"
+
+
+_aligned = _rows
 
 
 # ----------------------------------------------------------------------------- inputs of a layer
@@ -194,22 +206,22 @@ def step_values(module, inputs, tr, layer: int, direction: int, t: int, unit: in
             general = rf"\tanh\big(W_{{in}}\,x_t + b_{{in}} + r_t \odot (W_{{hn}}\,{hp} + b_{{hn}})\big)"
             numeric = rf"\tanh\big({_sum_tex([wx, bx])} + {num(r)} \times ({_sum_tex([wh, bh])})\big)"
             value = math.tanh(pre)
-            latex = _aligned(rf"{sym}_t", general, numeric, rf"\tanh({num(pre)}) = {num(value)}")
+            rows = _aligned(rf"{sym}_t", general, numeric, rf"\tanh({num(pre)}) = {num(value)}")
         elif act is None:  # RNN pre-activation: a plain sum
             pre = wx + bx + wh + bh
             terms = dict(zip(names, (wx, bx, wh, bh)))
             value = pre
-            latex = _aligned("a_t", general, _sum_tex([wx, bx, wh, bh]) + f" = {num(value)}")
+            rows = _aligned("a_t", general, _sum_tex([wx, bx, wh, bh]) + f" = {num(value)}")
             pre = None
         else:
             pre = wx + bx + wh + bh
             terms = dict(zip(names, (wx, bx, wh, bh)))
             value = ACT[act](pre)
             a = ACT_TEX[act]
-            latex = _aligned(rf"{sym}_t", rf"{a}({general})", rf"{a}({_sum_tex([wx, bx, wh, bh])})",
+            rows = _aligned(rf"{sym}_t", rf"{a}({general})", rf"{a}({_sum_tex([wx, bx, wh, bh])})",
                              rf"{a}({num(pre)}) = {num(value)}")
         values[name] = value
-        out.equations.append(Equation(name, sym, terms, pre, value, traced(name), latex))
+        out.equations.append(Equation(name, sym, terms, pre, value, traced(name), rows))
 
     if cell == "LSTM":
         c_prev = 0.0 if prev is None else float(tr.get("cell_state", layer, direction)[prev, unit])
