@@ -24,6 +24,10 @@ PAGES = [
             url_path="gates", default=True),
     st.Page("pages/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
     st.Page("pages/step_through.py", title=t("step_through.page"), icon=":material/step:", url_path="step-through"),
+    st.Page("pages/pytorch_shapes.py", title=t("pytorch_shapes.page"), icon=":material/data_array:", url_path="pytorch-shapes"),
+    st.Page("pages/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
+    st.Page("pages/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
+    st.Page("pages/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
 ]
 
 page = st.navigation(PAGES)
