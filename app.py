@@ -28,6 +28,7 @@ PAGES = [
     st.Page("pages/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
     st.Page("pages/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
     st.Page("pages/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
+    st.Page("pages/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
 ]
 
 page = st.navigation(PAGES)

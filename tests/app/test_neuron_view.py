@@ -1,0 +1,108 @@
+"""AppTest of the Neuron view: the coloured text and the unit line are the chosen unit's traced
+values, tokens are escaped, the unit finder's ranking equals an independent Pearson ranking, the
+"use best" button moves the view to that unit, top-5 under a language model, and the URL round trip."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnviz import annotations, models
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "neuron_view.py")
+SENTENCE = 'she said "it is <b>not</b> bad" ( really )'
+
+
+def open_page(query: dict) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def decode(y) -> np.ndarray:
+    if isinstance(y, dict):
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
+    return np.asarray(y, dtype=np.float32)
+
+
+def test_bilstm_cell_state_from_url_text_line_and_ranking_equal_trace():
+    q = {"sentence": SENTENCE, "model": "untrained", "cell": "Bi-LSTM", "layers": "2", "quantity": "cell_state",
+         "layer": "1", "direction": "1", "unit": "7", "annotation": "inside_quotes"}
+    at = open_page(q)
+    assert at.session_state["unit"] == 7 and at.radio(key="direction").value == 1
+    model = models.random_model("LSTM", bidirectional=True, num_layers=2, hidden_size=16, seed=0)
+    tokens = model.tokens(SENTENCE)
+    tr = model.trace(tokens)
+    want = tr.get("cell_state", 1, 1)[:, 7]
+
+    text = at.get("html")[0].proto.body
+    titles = re.findall(r'title="([^"]*)"', text)
+    shown = [float(s.rsplit("= ", 1)[1]) for s in titles]
+    assert shown == pytest.approx(want, abs=1e-3)  # every token's tooltip: the unit's value
+    assert "&lt;" in text and "<b>not" not in text
+
+    line, ranking = charts(at)
+    assert decode(line["data"][1]["y"]) == pytest.approx(want, abs=1e-6)
+    quotes = annotations.annotate("inside_quotes", tokens, "word")
+    assert np.array_equal(decode(line["data"][0]["y"]), quotes.astype(np.float32))
+    # the finder's top 10 are the 10 best |r| over all layers and directions, computed here directly
+    r = {(la, d, u): np.corrcoef(tr.get("cell_state", la, d)[:, u], quotes)[0, 1]
+         for la in range(2) for d in range(2) for u in range(16)}
+    best = sorted(r, key=lambda k: -abs(r[k]))[:10]
+    assert decode(ranking["data"][0]["x"]) == pytest.approx([r[k] for k in best], abs=1e-5)
+    table = at.dataframe[0].value
+    assert list(table.iloc[0, 1:4]) == [best[0][0] + 1, "→←"[best[0][1]], best[0][2]]
+
+    at.button(key="nv_use_best").click().run()
+    assert (at.session_state["layer"], at.session_state["direction"], at.session_state["unit"]) == best[0]
+    assert at.query_params["unit"] == str(best[0][2]) and at.query_params["layer"] == str(best[0][0])
+
+
+def test_constant_annotation_and_bad_url_values_are_friendly():
+    at = open_page({"sentence": "no quotes here", "model": "untrained", "annotation": "inside_quotes",
+                    "unit": "999", "quantity": "<img>", "source": "nonsense"})
+    assert at.session_state["unit"] == 0 and at.selectbox(key="quantity").value == "hidden_state"
+    assert at.radio(key="source").value == "sentence"
+    assert any("never changes" in i.value for i in at.info)
+    at.text_input(key="sentence").set_value("   ").run()
+    assert not at.exception and at.info and not at.get("plotly_chart")
+
+
+def test_reference_passage_and_every_shipped_model():
+    at = open_page({"model": "untrained", "source": "reference"})
+    assert len(charts(at)) == 2
+    for name in models.available():
+        at.selectbox(key="model").set_value(name).run()
+        assert not at.exception and not at.error, name
+        assert at.get("html"), name
+
+
+@pytest.mark.skipif("shakespeare-lstm" not in models.available(), reason="language model not shipped yet")
+def test_language_model_shows_top5_next_tokens():
+    at = open_page({"model": "shakespeare-lstm", "sentence": "To be, or not", "top": "True"})
+    text = at.get("html")[0].proto.body
+    model = models.load("shakespeare-lstm")
+    tokens = model.tokens("To be, or not")
+    assert text.count('class="nx"') == len(tokens)
+    probs = model.predict(tokens)  # (T, V)
+    best = [model.vocab.itos[j] for j in np.argsort(-probs[0])[:5]]
+    first = re.search(r'class="nx">(.*?)</span></span>', text).group(1)
+    assert [re.sub(r"<[^>]+>", "", s).rsplit(" ", 1)[0] for s in first.split("</span>")[:5]] == \
+        [b.replace(" ", "␣") for b in best]
+    at.toggle(key="top").set_value(False).run()
+    assert 'class="nx"' not in at.get("html")[0].proto.body and at.query_params["top"] == "False"
