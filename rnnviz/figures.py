@@ -53,8 +53,24 @@ LABEL_KEY = {
     "reset_gate": "quantities.reset_gate", "update_gate": "quantities.update_gate",
     "candidate": "quantities.candidate", "pre_activation": "quantities.pre_activation",
 }
-GATE_SCALE = "Viridis"  # sequential, 0 = dark (closed) -> 1 = yellow (open)
-DIVERGING_SCALE = plotly.colors.diverging.RdBu[::-1]  # blue < 0 < red, white at 0
+def _hex_scale(colours: list[str], positions: list[float]) -> list[list]:
+    """A Plotly colour scale with few stops written as hex: ~150 bytes per chart instead of ~430
+    (Plotly interpolates linearly between stops; at this density the difference is invisible)."""
+    def to_hex(colour: str) -> str:
+        if colour.startswith("#"):
+            return colour
+        r, g, b = (round(float(v)) for v in plotly.colors.unlabel_rgb(colour))
+        return f"#{r:02x}{g:02x}{b:02x}"
+
+    return [[p, to_hex(c)] for p, c in zip(positions, colours)]
+
+
+# Sequential Viridis for gates (0 = dark, closed; 1 = yellow, open); diverging ColorBrewer RdBu for
+# signed quantities (blue < 0 < red, white at 0). Both are colour-blind safe.
+GATE_SCALE = _hex_scale(plotly.colors.sample_colorscale("Viridis", [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+                        [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+_RDBU = plotly.colors.diverging.RdBu[::-1]  # 11 colours, blue first
+DIVERGING_SCALE = _hex_scale([_RDBU[i] for i in (0, 2, 4, 5, 6, 8, 10)], [0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0])
 HIGHLIGHT = dict(color="#000000", width=3)  # step / unit outline, drawn over every panel
 MAX_TICK_CHARS = 12  # longer tokens are shortened on the axis (the chips show them whole)
 

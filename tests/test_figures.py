@@ -97,7 +97,7 @@ def test_colour_ranges_are_fixed_by_meaning():
     # Sequential scale for gates, diverging (white at 0) for signed quantities; both colour-blind safe.
     assert gate.layout.coloraxis.colorscale[0][1] == "#440154"  # Viridis
     mid = dict((round(p, 2), c) for p, c in tanh.layout.coloraxis.colorscale)[0.5]
-    assert mid == "rgb(247,247,247)"
+    assert mid == "#f7f7f7"
 
 
 def test_bidirectional_panels_share_the_token_axis_and_are_labelled():
