@@ -6,6 +6,13 @@ each lesson is a file in pages/. To add a page, append one ``st.Page`` to ``PAGE
 """
 
 import streamlit as st
+import torch
+
+# One intra-op thread per computation. The models are small (a 40-token trace takes ~0.5 ms), and
+# the server runs each session's script in its own thread on two cores: with torch's default of one
+# OpenMP thread per core, idle workers spin and a trace measured 100-350 ms of CPU under load
+# instead of 0.5 ms (bench/bench_app.py).
+torch.set_num_threads(1)
 
 from rnnviz.i18n import DEFAULT_LANG, set_language, t
 from ui.safety import friendly_errors
