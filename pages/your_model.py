@@ -8,6 +8,8 @@ file (key names, tokens, file names) goes through ``user_model.plain`` so it can
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from rnnviz import figures
@@ -82,12 +84,12 @@ def upload_form() -> None:
         if len(layers) > 1:  # e.g. an encoder and a decoder: let the student pick
             chosen = st.selectbox(t("your_model.which_layer"), layers, key=f"upload_layer_{round_}",
                                   format_func=lambda p: p or t("your_model.top_level"))
-            upload = user_model.Upload(**{**upload.__dict__, "recurrent": chosen})
+            upload = dataclasses.replace(upload, recurrent=chosen)
             model = user_model.build(upload)
         if model.cell == "RNN":
             nonlin = st.radio(t("your_model.nonlinearity"), ["tanh", "relu"], horizontal=True,
                               key=f"upload_nonlinearity_{round_}", help=t("your_model.nonlinearity_help"))
-            upload = user_model.Upload(**{**upload.__dict__, "nonlinearity": nonlin})
+            upload = dataclasses.replace(upload, nonlinearity=nonlin)
             model = user_model.build(upload)
     except UploadError as err:
         st.error(f"**{t('your_model.bad_upload')}** {user_model.plain(err)}", icon=":material/block:")

@@ -145,9 +145,12 @@ def _read_safetensors(data: bytes, filename: str) -> dict:
         raise UploadError("truncated", f"'{filename}' is truncated: the tensors need {need} bytes after "
                           f"the header but only {have} arrived. Upload the complete file again.")
     try:
-        return st_load(data)  # copies out of `data`; validates dtypes, shapes and offsets
+        tensors = st_load(data)  # copies out of `data`; validates dtypes, shapes and offsets
     except Exception as err:  # safetensors raises its own SafetensorError
         raise UploadError("damaged", f"'{filename}' is a damaged safetensors file ({_clean(err)}).") from None
+    # file order (by byte offset), so "the first recurrent layer" is the same on every run
+    offset = {k: int(v["data_offsets"][0]) for k, v in header.items() if k in tensors}
+    return {k: tensors[k] for k in sorted(tensors, key=lambda k: (offset.get(k, 0), k))}
 
 
 def _read_torch_zip(data: bytes, filename: str) -> dict:
@@ -651,8 +654,8 @@ def load_user_model(data: bytes, filename: str, vocab: bytes | None = None, inpu
         notes.append(f"Keys of an nn.{spec.cell}Cell: shown as a one-layer nn.{spec.cell} "
                      "(the same equations, applied at every step).")
     if spec.cell == "RNN":
-        notes.append(f"An nn.RNN's nonlinearity is not stored in its weights: using '{nonlinearity}'. "
-                     "Choose 'relu' if you trained with nonlinearity='relu'.")
+        notes.append(f"An nn.RNN's nonlinearity is not stored in its weights: using '{nonlinearity}' "
+                     "(PyTorch's default is 'tanh'; pick the one you trained with).")
     dtypes = {str(state[k].dtype).replace("torch.", "") for k in spec.keys}
     if dtypes != {"float32"}:
         notes.append(f"Weights stored as {', '.join(sorted(dtypes))}; rnnviz computes in float32.")

@@ -373,3 +373,23 @@ def test_corrupted_files_give_an_upload_error_never_a_crash(which, data):
         assert str(err) and err.code
     else:
         assert isinstance(model, Model)
+
+
+def test_several_recurrent_layers_pick_one_by_prefix():
+    torch.manual_seed(5)
+    enc, dec = torch.nn.RNN(3, 4), torch.nn.GRU(4, 5)
+    state = {f"encoder.{k}": v for k, v in enc.state_dict().items()}
+    state.update({f"decoder.{k}": v for k, v in dec.state_dict().items()})
+    data = save(state)
+    default = load_user_model(data, "s2s.safetensors")
+    assert default.config["recurrent_layers"] == ["decoder", "encoder"]  # file (byte) order, every run
+    assert default.config["prefix"] == "decoder" and default.cell == "GRU"
+    chosen = load_user_model(data, "s2s.safetensors", recurrent="encoder", nonlinearity="relu")
+    assert chosen.cell == "RNN" and chosen.module.nonlinearity == "relu"
+    x = chosen.inputs(chosen.tokens("a b c"))
+    enc_relu = torch.nn.RNN(3, 4, nonlinearity="relu")
+    enc_relu.load_state_dict(enc.state_dict())
+    with torch.no_grad():
+        assert torch.allclose(chosen.trace("a b c").output, enc_relu(x)[0], atol=1e-5)
+    err = upload_error("no_cell", data, "s2s.safetensors", recurrent="attention")
+    assert "No recurrent layer 'attention'" in str(err) and "decoder, encoder" in str(err)
