@@ -36,6 +36,7 @@ PAGES = [
     st.Page("pages/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
     st.Page("pages/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
     st.Page("pages/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
+    st.Page("pages/ablation.py", title=t("ablation.page"), icon=":material/content_cut:", url_path="ablation"),
 ]
 
 page = st.navigation(PAGES)

@@ -1,0 +1,47 @@
+"""rnnviz.ablation: the force spec, the next-token probability and the figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnviz import ablation
+from rnnviz.models import random_model
+
+
+def test_spec_checks_name_and_range_and_builds_forces():
+    spec = ablation.ForceSpec("forget_gate", 1.0, units=(1, 2), steps=(0,), layer=0, direction=None)
+    spec.check("LSTM")
+    (f,) = spec.forces()
+    assert (f.name, f.value, tuple(f.units), tuple(f.steps), f.layer, f.direction) == ("forget_gate", 1.0, (1, 2), (0,), 0, None)
+    with pytest.raises(ValueError, match="cannot force"):
+        ablation.ForceSpec("forget_gate", 1.0).check("GRU")
+    with pytest.raises(ValueError, match="must be in"):
+        ablation.ForceSpec("input_gate", 1.5).check("LSTM")
+    assert ablation.value_bounds("cell_candidate") == (-1.0, 1.0)
+
+
+def test_forcing_changes_only_what_it_should():
+    model = random_model("LSTM", hidden_size=6, seed=4)
+    tokens = ["a", "b", "c", "d"]
+    base = model.trace(tokens)
+    forced = model.trace(tokens, force=ablation.ForceSpec("input_gate", 0.0, units=(2,), steps=(1,)).forces())
+    assert forced.get("input_gate")[1, 2] == 0.0
+    assert np.allclose(forced.get("hidden_state")[0], base.get("hidden_state")[0], atol=1e-6)  # before the step
+    assert not np.allclose(forced.get("cell_state")[1:, 2], base.get("cell_state")[1:, 2], atol=1e-4)  # after
+
+
+def test_next_token_probability_and_log_likelihood():
+    probs = np.array([[0.1, 0.9], [0.5, 0.5], [1.0, 0.0]])
+    p = ablation.next_token_probability(probs, [1, 0])
+    assert list(p) == [0.9, 0.5]
+    assert ablation.mean_log_likelihood(p) == pytest.approx(np.mean(np.log([0.9, 0.5])))
+
+
+def test_figures_escape_labels_and_show_both_runs():
+    fig = ablation.classify_figure({"<b>neg</b>": 0.8, "pos": 0.2}, {"<b>neg</b>": 0.3, "pos": 0.7})
+    assert list(fig.data[0].x) == ["&lt;b&gt;neg&lt;/b&gt;", "pos"] and list(fig.data[1].y) == [0.3, 0.7]
+    line = ablation.next_token_figure(["a", "<", "c"], np.array([0.2, 0.4]), np.array([0.3, 0.1]))
+    assert list(line.layout.xaxis.ticktext) == ["&lt;", "c"] and list(line.data[1].y) == pytest.approx([0.3, 0.1])
+    diff = ablation.difference_figure("hidden_state", [np.zeros((3, 2))], [np.ones((3, 2))], ["a", "b", "c"], layer=0)
+    assert np.allclose(np.asarray(diff.data[0].z), 1.0) and tuple(diff.layout.coloraxis.cmin for _ in [0]) == (-1.0,)
