@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -33,15 +34,19 @@ def t_calls(path: Path) -> list[tuple[str, bool]]:
     return calls
 
 
-def dynamic_prefixes(path: Path) -> set[str]:
-    """Literal heads of f-strings like f"area.p_{name}": keys built at run time from that prefix."""
-    heads = set()
+def dynamic_key_patterns(path: Path) -> set[str]:
+    """f-strings like f"area.p_{name}" or f"{area}.export_csv" as regexes: keys built at run time.
+    An f-string with no dotted literal part (f"{x}") says nothing about keys and is ignored."""
+    patterns = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
-            head = str(node.values[0].value)
-            if "." in head and " " not in head:
-                heads.add(head)
-    return heads
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        literal = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        if "." not in literal or " " in literal:
+            continue
+        patterns.add("".join(re.escape(str(v.value)) if isinstance(v, ast.Constant) else r"[\w-]+"
+                             for v in node.values))
+    return patterns
 
 
 def test_catalogue_files_are_flat_string_maps():
@@ -64,9 +69,9 @@ def test_every_key_used_in_code_exists():
 
 def test_every_key_is_used_somewhere():
     literals = set().union(*(string_literals(p) for p in CODE))
-    prefixes = set().union(*(dynamic_prefixes(p) for p in CODE))
+    patterns = [re.compile(p) for p in set().union(*(dynamic_key_patterns(p) for p in CODE))]
     unused = sorted(k for k in catalogue("en")
-                    if k not in literals and not any(k.startswith(head) for head in prefixes))
+                    if k not in literals and not any(p.fullmatch(k) for p in patterns))
     assert not unused, f"catalogue keys no code refers to (remove them or use them): {unused}"
 
 
