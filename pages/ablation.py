@@ -79,13 +79,18 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
                               None if layer == ALL else int(layer), None if direction == ALL else int(direction))
 
 
-def summary(spec: ablation.ForceSpec, tokens: list[str]) -> str:
+def summary(spec: ablation.ForceSpec, tokens: list[str], bidirectional: bool) -> str:
     units = t("ablation.all_units") if spec.units is None else t("ablation.some_units", units=_listed(list(spec.units)))
     steps = t("ablation.all_steps") if spec.steps is None else t(
         "ablation.some_steps", steps=plain(_listed([f"{s} ({figures.visible_token(tokens[s], 12)})" for s in spec.steps])))
     layers = t("ablation.layer_all") if spec.layer is None else t("ablation.layer_one", layer=spec.layer + 1)
-    directions = "" if spec.direction is None else t(
-        "ablation.one_direction", direction=t("figures.forward") if spec.direction == 0 else t("figures.backward"))
+    if not bidirectional:
+        directions = ""
+    elif spec.direction is None:
+        directions = t("ablation.both_directions")
+    else:
+        directions = t("ablation.one_direction",
+                       direction=t("figures.forward") if spec.direction == 0 else t("figures.backward"))
     return t("ablation.summary", quantity=t(figures.LABEL_KEY[spec.name]), value=spec.value, units=units,
              steps=steps, layers=layers, directions=directions)
 
@@ -159,7 +164,7 @@ def render() -> None:
     with st.sidebar:
         spec = force_controls(model, tokens, model.cell)
     spec.check(model.cell)
-    st.markdown(summary(spec, tokens))
+    st.markdown(summary(spec, tokens, model.bidirectional))
     widgets.token_chips(tokens, models.unknown_positions(choice, tokens))
 
     (original, h_original), (forced, h_forced) = lessons.ablation_runs(choice, tuple(tokens), spec)
