@@ -21,12 +21,8 @@ from ui.safety import safe
 
 EXPORT_CODE = """\
 from safetensors.torch import save_file
-model.eval()
 save_file(model.state_dict(), "model.safetensors")
-"""
-VOCAB_CODE = """\
-import json
-json.dump(itos, open("vocab.json", "w"))   # a list: token of row 0, row 1, ...  (or {token: id})
+import json; json.dump(itos, open("vocab.json", "w"))  # optional: the token of embedding row 0, 1, 2 ...
 """
 ROUND = "_upload_round"  # bumping it gives the uploaders new keys, which empties them
 SIDE_MB = MAX_SIDE_FILE_BYTES // 2**20
@@ -146,7 +142,6 @@ def render() -> None:
     with st.expander(t("your_model.export_title"), expanded=model is None):
         st.code(EXPORT_CODE, language="python")
         st.caption(t("your_model.export_help"))
-        st.code(VOCAB_CODE, language="python")
         st.caption(t("your_model.vocab_export_help"))
     upload_form()
     if model is None:
