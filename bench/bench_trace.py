@@ -1,6 +1,7 @@
 """Benchmark: rnnviz.trace against the bare fused torch forward, measured side by side.
 
     python bench/bench_trace.py [--steps 512] [--embed 64] [--hidden 256] [--layers 2] [--repeats 15]
+                                [--threads N]
 
 Prints, per cell, the best-of-N wall time of ``module(x)`` (the baseline: PyTorch's fused kernel)
 and of ``rnnviz.trace(module, x)``, their ratio (budget: ≤ 1.5× for the 2-layer bi-LSTM, DESIGN.md §8),
@@ -51,7 +52,11 @@ def main() -> None:
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch intra-op threads (0 = torch's default; the app runs with 1)")
     args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     T, E, H, L = args.steps, args.embed, args.hidden, args.layers
     x = torch.randn(T, E)

@@ -269,7 +269,9 @@ def _gates_from_states(cell, module, inp, h_seq, h0, c0, layer, direction, array
 # The gates of layer l are computed on a second thread while the fused kernel runs layer l+1:
 # the kernel's recurrence is a chain of small matrix-vector products that leaves the other core
 # idle, and the gate GEMMs fill it. Each job only reads tensors and writes its own dict keys.
+# Below about T·B·H = 16k the hand-off costs more than it saves, and the work stays on this thread.
 _GATE_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rnnviz-gates")
+_PARALLEL_MIN_WORK = 16_384
 
 
 def _gates_job(*args):
@@ -281,6 +283,7 @@ def _trace_fast(cell, module, x, h0, c0):
     D = 2 if module.bidirectional else 1
     P = h0.shape[-1]
     arrays, h_n, c_n, futures = {}, [], [], []
+    parallel = x.shape[0] * x.shape[1] * module.hidden_size >= _PARALLEL_MIN_WORK
     inp = x
     for layer in range(module.num_layers):
         s = slice(layer * D, (layer + 1) * D)
@@ -290,7 +293,7 @@ def _trace_fast(cell, module, x, h0, c0):
         for d in range(D):
             job = (cell, module, inp, out[..., d * P:(d + 1) * P], h0[layer * D + d],
                    None if c0 is None else c0[layer * D + d], layer, d, arrays)
-            if layer == module.num_layers - 1 and d == D - 1:
+            if not parallel or (layer == module.num_layers - 1 and d == D - 1):
                 _gates_from_states(*job)  # the last job on this thread: both cores busy to the end
             else:
                 futures.append(_GATE_WORKER.submit(_gates_job, *job))
