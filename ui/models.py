@@ -90,7 +90,8 @@ def format_metrics(metrics: dict) -> str:
     nested entries left out; at most three)."""
     parts = []
     for key, value in metrics.items():
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or key.endswith(("_size", "_chars")):
+        if (not isinstance(value, (int, float)) or isinstance(value, bool)
+                or key.endswith(("_size", "_chars", "_seed", "_count"))):
             continue
         name = key.replace("_", " ")
         parts.append(f"{name} {100 * value:.1f}%" if "accuracy" in key and 0 <= value <= 1 else f"{name} {value:.3g}")
@@ -126,8 +127,8 @@ def run_model(choice: Choice, tokens: tuple[str, ...]) -> Run:
         if model.trained:
             try:
                 prediction = model.readout(tr)
-            except NotImplementedError:
-                prediction = None
+            except NotImplementedError:  # e.g. seq2seq: the output needs the decoder as well
+                prediction = model.predict(list(tokens))
     if isinstance(prediction, np.ndarray) and prediction.ndim == 2 and model.vocab is not None:
         prediction = _top_k(prediction, model.vocab.itos)
     units = max(a.shape[1] for a in arrays.values())
@@ -186,7 +187,14 @@ def _member(value, allowed):
 
 def tokens_for(choice: Choice, text: str) -> tuple[list[str], int]:
     """The time steps the chosen model sees, capped at MAX_TOKENS, and how many there were."""
-    level = get_model(choice).level if choice.trained else choice.level
+    if choice.trained:
+        model = get_model(choice)
+        if type(model).tokens is not models.Model.tokens:  # a model with its own tokenizer (seq2seq)
+            kept = model.tokens(text)  # already capped at MAX_TOKENS
+            return kept, len(kept)
+        level = model.level
+    else:
+        level = choice.level
     tokens = tokenize(text, level)
     kept, _ = clip(tokens, MAX_TOKENS)
     return kept, len(tokens)

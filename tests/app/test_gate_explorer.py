@@ -221,6 +221,15 @@ def test_every_shipped_model_in_the_picker(app_test, name):
     assert_clean(at)
     assert at.selectbox(key="model").value == name
     assert heatmaps(at)
+    # the prediction beside the heatmaps: probabilities, next-token table, or the output text
+    assert any(m.value == f"**{t('gate_explorer.prediction')}**" for m in at.markdown)
+    model = models.load(name)
+    if model.task == "classify":  # one probability bar per label
+        assert len(at.get("progress")) == len(model.labels)
+    elif model.task == "seq2seq":  # the decoded output
+        assert any(x.value == f"Output: {model.predict('not bad at all , really')}" for x in at.text)
+    else:  # next-token probabilities: a top-5 table beside the "exact values" table
+        assert len(at.dataframe) == 2 and len(at.dataframe[1].value) == min(5, len(model.vocab))
 
 
 @pytest.mark.parametrize("cell, first_line, last_line", [
