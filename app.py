@@ -14,11 +14,13 @@ import torch
 # instead of 0.5 ms (bench/bench_app.py).
 torch.set_num_threads(1)
 
-from rnnviz.i18n import DEFAULT_LANG, set_language, t
+from rnnviz.i18n import t
+from ui import language
 from ui.safety import friendly_errors
 
-# Language of this script run; issue 7 replaces this with a switch (URL ?lang=, st.context.locale).
-set_language(DEFAULT_LANG)
+# Language of this script run (?lang= > this session's choice > browser locale > English): before
+# anything is translated, page titles included.
+language.setup()
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/repeat:", layout="wide",
                    initial_sidebar_state="expanded")
@@ -40,5 +42,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+language.controls()  # the language switch (sidebar); lesson mode's projector style (?lesson=1)
 with friendly_errors():
     page.run()
+language.links(page)  # "link to this view": after the page has put its state in the URL
