@@ -243,7 +243,7 @@ def overview() -> None:
     for column, shape in zip(st.columns(4), SHAPES):
         with column:
             steps = 2 if shape == "N→M" else 3  # the encoder–decoder needs twice the room
-            charts.show(diagram(shape, steps, steps, height=150), key=f"io-overview-{shape}")
+            charts.show(diagram(shape, steps, steps, height=170), key=f"io-overview-{shape}")
             st.caption(t(OVERVIEW_KEYS[shape]))
 
 
@@ -251,8 +251,6 @@ def overview() -> None:
 def render() -> None:
     st.title(t("io_shapes.title"))
     st.caption(t("io_shapes.intro"))
-    overview()
-    st.caption(t("io_shapes.diagram_legend"))
     shape = params.bound(st.segmented_control, t("io_shapes.shape"), key="io_shape", default="N→N",
                          parse=params.choice(SHAPES), options=list(SHAPES),
                          format_func=lambda s: t(SHAPE_LABEL_KEYS[s]))
@@ -265,6 +263,9 @@ def render() -> None:
         section_one_to_n()
     else:
         section_n_to_m()
+    st.caption(t("io_shapes.diagram_legend"))
+    st.subheader(t("io_shapes.overview_heading"))
+    overview()
 
 
 render()

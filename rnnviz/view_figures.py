@@ -101,7 +101,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
     scale = GATE_SCALE if zmin == 0.0 and zmax == 1.0 else DIVERGING_SCALE
     fig.update_layout(coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
                                      colorbar=dict(thickness=12, outlinewidth=0, len=0.9)),
-                      height=int(120 + sum(min(150, max(70, 2 * u)) for u in units)),
+                      height=int(110 + sum(min(105, max(60, 1.2 * u)) for u in units)),
                       margin=dict(l=50, r=10, t=40, b=60), **LAYOUT)
     return fig
 
