@@ -193,10 +193,14 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
                                f"{t('gradients.steps_to_end', lang=lang)} %{{customdata}}<br>%{{y:.3g}}<extra></extra>"),
                 customdata=steps - 1 - positions), row=1, col=col)
     for col in (1, 2):
+        values = np.concatenate([np.asarray(c[col], dtype=np.float64) for c in curves]) if curves else np.ones(1)
+        positive = values[values > 0]
+        decades = np.log10(positive.max() / positive.min()) if positive.size else 0.0
         fig.update_xaxes(**_token_axis(tokens), row=1, col=col,
                          title=dict(text=t("gradients.position_axis", lang=lang), font=dict(size=12)))
+        # Label whole decades when the curves span several (no crowd of 2, 3, 4 … labels); else 2 and 5.
         fig.update_yaxes(type="log", exponentformat="power", showgrid=True, gridcolor="#E5E5E5", row=1, col=col,
-                         fixedrange=True)
+                         fixedrange=True, dtick=1 if decades >= 2 else "D2")
     fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=12)), row=1, col=1)
     fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
                       legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=15)), **LAYOUT)
