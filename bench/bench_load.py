@@ -82,6 +82,19 @@ def start_server(app: Path, port: int, threads: str | None) -> subprocess.Popen:
     raise RuntimeError("server did not answer /_stcore/health within 60 s")
 
 
+def server_cpu(pid: int) -> float:
+    """User + system CPU seconds used so far by the server process and its children."""
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc] + proc.children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 class RssSampler(threading.Thread):
     """Peak resident memory of the server process and its children, sampled every 50 ms."""
 
@@ -160,10 +173,11 @@ def pct(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-async def single_user(url: str, n: int, timeout: float, rng: random.Random) -> list[float]:
+async def single_user(url: str, n: int, timeout: float, rng: random.Random, on_warm=lambda: None) -> list[float]:
     s = Session(url, timeout)
     await s.open()
     await s.type(sentence(rng))  # warm-up: first trace of a new sentence shape
+    on_warm()
     times = []
     for _ in range(n):
         times.append(await s.type(sentence(rng)))
@@ -219,10 +233,15 @@ def main(argv=None) -> dict:
     sampler.start()
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     try:
-        single = asyncio.run(single_user(url, args.single, args.timeout, random.Random(args.seed)))
+        warm = []
+        single = asyncio.run(single_user(url, args.single, args.timeout, random.Random(args.seed),
+                                         on_warm=lambda: warm.append(server_cpu(server.pid))))
+        cpu0 = warm[0]
+        cpu1 = server_cpu(server.pid)
         idle_rss = sampler.peak
         loaded, connects, errors = asyncio.run(classroom(
             url, args.sessions, args.rounds, args.think, args.ramp, args.timeout, args.seed))
+        cpu2 = server_cpu(server.pid)
     finally:
         sampler.stop_flag.set()
         sampler.join()
@@ -242,6 +261,10 @@ def main(argv=None) -> dict:
         "interactions": len(loaded), "expected_interactions": args.sessions * args.rounds,
         "errors": len(errors), "rss_single_mb": idle_rss / 2**20, "rss_peak_mb": sampler.peak / 2**20,
         "cpu_count": os.cpu_count(), "threads": args.threads or "torch default",
+        # server CPU seconds per script run (a connect is one run, a sentence one more): what a
+        # rerun costs whatever else the host is doing; capacity ~ cores / this, in reruns per second
+        "server_cpu_ms_per_run_single": 1000 * (cpu1 - cpu0) / args.single,
+        "server_cpu_ms_per_run_loaded": 1000 * (cpu2 - cpu1) / max(1, len(loaded) + len(connects)),
         "loadavg_1min_before": load_before, "loadavg_1min_after": os.getloadavg()[0],
     }
     ratio = result["loaded_p95_ms"] / result["single_p95_ms"] if loaded else float("inf")
@@ -253,6 +276,9 @@ def main(argv=None) -> dict:
               f"{result['loaded_p95_ms']:7.1f} ms   max {result['loaded_max_ms']:7.1f} ms"
               f"   ({len(loaded)}/{args.sessions * args.rounds} sentences, think ~{args.think:g} s)")
     print(f"p95 ratio      : {ratio:.2f}x   (target <= 2x)")
+    print(f"server CPU     : {result['server_cpu_ms_per_run_single']:.0f} ms per script run alone, "
+          f"{result['server_cpu_ms_per_run_loaded']:.0f} ms under load (capacity ~"
+          f"{1000 * os.cpu_count() / result['server_cpu_ms_per_run_loaded']:.1f} runs/s on {os.cpu_count()} cores)")
     print(f"server RSS     : {result['rss_single_mb']:.0f} MB after one user, peak "
           f"{result['rss_peak_mb']:.0f} MB   (target <= 1024 MB)")
     print(f"host load     : 1-min load average {load_before:.1f} before, {result['loadavg_1min_after']:.1f}"
