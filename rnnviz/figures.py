@@ -73,6 +73,7 @@ _RDBU = plotly.colors.diverging.RdBu[::-1]  # 11 colours, blue first
 DIVERGING_SCALE = _hex_scale([_RDBU[i] for i in (0, 2, 4, 5, 6, 8, 10)], [0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0])
 HIGHLIGHT = dict(color="#000000", width=3)  # step / unit outline, drawn over every panel
 MAX_TICK_CHARS = 12  # longer tokens are shortened on the axis (the chips show them whole)
+MAX_TICK_LABELS = 60  # more tokens than this: label every k-th one (hover still names each)
 
 
 def visible_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
@@ -167,13 +168,29 @@ def heatmap_figure(
                        font=dict(size=12)),
             tickmode="auto", nticks=min(units, 8), zeroline=False, showgrid=False, fixedrange=True,
         )
+        thin = steps > MAX_TICK_LABELS
         fig.layout[f"xaxis{suffix}"] = dict(
             anchor=f"y{suffix}", tickmode="array", tickvals=list(range(steps)), ticktext=ticktext,
-            showticklabels=True, tickfont=dict(size=13 if steps <= 40 else 9),
+            showticklabels=not thin, ticks="" if thin else None, tickfont=dict(size=13),
             range=[-0.5, steps - 0.5], showgrid=False, zeroline=False, fixedrange=True,
             matches=None if d == 0 else "x",
-            title=dict(text=t("figures.position", lang=lang), font=dict(size=12)) if d == n - 1 else None,
+            title=dict(text=t("figures.position", lang=lang), font=dict(size=12)) if d == n - 1 and not thin else None,
         )
+        if thin:
+            # Plotly draws every label of an "array" axis (ticklabelstep is ignored there), so a long
+            # sentence would print 400 overlapping words. The heatmap's own axis keeps the full tick
+            # text (the hover label reads it) with labels hidden; an overlaid axis shows every k-th
+            # token. An axis without a trace is not drawn: one invisible point carries it.
+            every = math.ceil(steps / MAX_TICK_LABELS)
+            overlay = f"x{n + d + 1}"
+            fig.add_trace(go.Scatter(x=[0], y=[0], xaxis=overlay, yaxis=f"y{suffix}", mode="markers",
+                                     marker=dict(opacity=0), hoverinfo="skip", showlegend=False))
+            fig.layout[f"xaxis{n + d + 1}"] = dict(
+                overlaying=f"x{suffix}", matches=f"x{suffix}", anchor=f"y{suffix}", side="bottom",
+                tickmode="array", tickvals=list(range(0, steps, every)), ticktext=ticktext[::every],
+                tickfont=dict(size=12), showgrid=False, zeroline=False, fixedrange=True,
+                title=dict(text=t("figures.position", lang=lang), font=dict(size=12)) if d == n - 1 else None,
+            )
         ydomain = f"y{suffix} domain"
         if step is not None and 0 <= step < steps:
             fig.add_shape(type="rect", xref=f"x{suffix}", yref=ydomain, x0=step - 0.5, x1=step + 0.5,

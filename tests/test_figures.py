@@ -169,3 +169,20 @@ def test_unbounded_ranges_are_shared_across_layers():
     grid = layer_figures(lambda n, l, d: arrays[(n, l, d)], ["cell_state"], TOKENS, num_layers=2, num_directions=1)
     ranges = {(fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) for row in grid for _, fig in row}
     assert ranges == {(-4.0, 4.0)}
+
+
+def test_long_sentences_label_every_kth_token_but_hover_names_each():
+    steps = 150
+    tokens = [f"<t{i}>" for i in range(steps)]
+    fig = heatmap_figure("forget_gate", [rand(steps, 3), rand(steps, 3, seed=2)], tokens)
+    heat = [trace for trace in fig.data if trace.type == "heatmap"]
+    assert [h.xaxis for h in heat] == ["x", "x2"]
+    for axis in (fig.layout.xaxis, fig.layout.xaxis2):  # full escaped tick text: the hover reads it
+        assert list(axis.ticktext) == [display_token(tok) for tok in tokens] and axis.showticklabels is False
+    every = -(-steps // figures.MAX_TICK_LABELS)
+    for overlay, base in ((fig.layout.xaxis3, "x"), (fig.layout.xaxis4, "x2")):
+        assert overlay.overlaying == base and overlay.matches == base
+        assert list(overlay.tickvals) == list(range(0, steps, every))
+        assert list(overlay.ticktext) == [display_token(tok) for tok in tokens[::every]]
+    short = heatmap_figure("forget_gate", [rand(5, 3)], TOKENS)
+    assert short.layout.xaxis.showticklabels and len(short.data) == 1

@@ -30,7 +30,8 @@ def sentence_input(container=None) -> str:
 
 CHIP_CSS = """
 <style>
-.rv-chips{display:flex;flex-wrap:wrap;gap:6px;margin:2px 0 8px 0;font-size:1.05rem;line-height:1.2}
+.rv-chips{display:flex;flex-wrap:wrap;gap:6px;margin:2px 0 8px 0;font-size:1.05rem;line-height:1.2;
+  max-height:7.2em;overflow-y:auto}
 .rv-chip{display:inline-flex;align-items:baseline;gap:5px;padding:3px 9px;border-radius:12px;
   border:1px solid rgba(128,128,128,.45);background:rgba(128,128,128,.10);white-space:pre}
 .rv-chip b{font-weight:600}
