@@ -263,9 +263,9 @@ def render() -> None:
         section_one_to_n()
     else:
         section_n_to_m()
+    st.divider()
+    overview()  # all four at a glance, each with its one-line description
     st.caption(t("io_shapes.diagram_legend"))
-    st.subheader(t("io_shapes.overview_heading"))
-    overview()
 
 
 render()
