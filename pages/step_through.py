@@ -88,9 +88,16 @@ def show_equations(step_values: stepping.StepValues, focus: str, cell: str) -> N
 
 
 def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, layer: int, direction: int,
-            unit: int, focus: str) -> None:
-    """Buttons, slider, diagram, equations, chain and bars: the part that reruns while playing."""
+            unit: int, focus: str, timer: bool) -> None:
+    """Buttons, slider, diagram, equations, chain and bars: the part that reruns while playing.
+
+    ``timer``: whether this fragment was created with ``run_every``. Its buttons rerun only the
+    fragment, which keeps the timer it was created with; so when Play or Pause changed what the
+    timer should be, rerun the whole page to create the fragment again.
+    """
     steps = len(tokens)
+    if bool(st.session_state.get(PLAYING)) != timer:
+        st.rerun(scope="app")
     if st.session_state.get(PLAYING):
         step = int(st.session_state.get("step", first_step(direction, steps)))
         following = next_step(step, direction)
@@ -193,7 +200,7 @@ def render() -> None:
     playing = bool(st.session_state.get(PLAYING))
     # A fragment with a timer only while playing: each tick reruns just this part, one step on.
     fragment = st.fragment(stepper, run_every=PLAY_SECONDS if playing else None)
-    fragment(model, run, tokens, choice, layer, direction, unit, focus)
+    fragment(model, run, tokens, choice, layer, direction, unit, focus, playing)
 
     lessons.export_buttons(model, tokens, stem=lessons.safe_stem(model.name, "trace"), area="step_through",
                            key="st_export")

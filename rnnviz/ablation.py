@@ -25,6 +25,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz import figures
+from rnnviz.diagram import plot_text
 from rnnviz.i18n import t
 from rnnviz.trace import FORCEABLE, Force
 
@@ -82,7 +83,7 @@ def mean_log_likelihood(p: np.ndarray) -> float:
 def classify_figure(original: Mapping[str, float], forced: Mapping[str, float], *, lang: str | None = None) -> go.Figure:
     """Grouped bars: each label's probability, untouched (grey) and forced (orange)."""
     labels = list(original)
-    shown = [html.escape(str(label)) for label in labels]
+    shown = [html.escape(str(label), quote=False) for label in labels]
     fig = go.Figure([
         go.Bar(x=shown, y=[original[k] for k in labels], name=t("ablation.original", lang=lang),
                marker_color=ORIGINAL, text=[f"{original[k]:.2f}" for k in labels], textposition="outside"),
@@ -99,7 +100,7 @@ def next_token_figure(tokens: Sequence[str], p_original: np.ndarray, p_forced: n
                       lang: str | None = None) -> go.Figure:
     """p(actual next token) at each position, both runs; x = the token being predicted."""
     n = len(p_original)
-    ticks = [figures.display_token(tok) for tok in tokens[1:]]
+    ticks = [plot_text(tok) for tok in tokens[1:]]
     x = np.arange(n)
     fig = go.Figure([
         go.Scatter(x=x, y=np.asarray(p_original, dtype=np.float32), name=t("ablation.original", lang=lang),

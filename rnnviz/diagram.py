@@ -18,11 +18,12 @@ Three pure builders for the step-through page:
 
 Everything is drawn in data coordinates on hidden axes (x 0..100, y 0..60), so the tests can read
 the positions and labels from ``fig.layout.shapes`` / ``fig.layout.annotations``. Token text is
-HTML-escaped (``figures.display_token``) before it enters a figure.
+HTML-escaped (:func:`plot_text`) before it enters a figure.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,13 @@ def _ink(fill: str) -> str:
     """Black or white text, whichever reads better on ``fill`` ("rgb(r, g, b)")."""
     r, g, b = (float(v) for v in fill[fill.index("(") + 1:-1].split(",")[:3])
     return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
+def plot_text(token: str, max_chars: int = figures.MAX_TICK_CHARS) -> str:
+    """A token as Plotly label text: whitespace made visible, then ``&``, ``<``, ``>`` escaped.
+    Not ``"``: Plotly decodes only a few named entities and would print ``&quot;`` literally, and a
+    double quote cannot start markup anyway."""
+    return html.escape(figures.visible_token(token, max_chars), quote=False)
 
 
 def fmt(v: float | None) -> str:
@@ -213,7 +221,7 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
         if w.key is not None and w.at is not None:
             symbol = w.symbol.replace("{prev}", prev)
             if w.key == "x":
-                text = f"{symbol} = <b>{figures.display_token(token, 16)}</b>"
+                text = f"{symbol} = <b>{plot_text(token, 16)}</b>"
             else:
                 text = f"{symbol} = {fmt(values.get(w.key))}"
             x = mx(w.at[0])
@@ -290,7 +298,7 @@ def chain_figure(tokens: Sequence[str], h: Sequence[np.ndarray], *, step: int, u
                 notes.append(dict(x=b, y=y, ax=a, ay=y, xref="x", yref="y", axref="x", ayref="y", text="",
                                   showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=WIRE))
             if d == 0:
-                notes.append(dict(x=x, y=y - Hc / 2 - 3.2, text=figures.display_token(tokens[pos], 8),
+                notes.append(dict(x=x, y=y - Hc / 2 - 3.2, text=plot_text(tokens[pos], 8),
                                   showarrow=False, font=dict(size=14, color=FOCUS if here else "#111111")))
         label = (t("figures.forward", lang=lang) if d == 0 else t("figures.backward", lang=lang)) if rows > 1 else ""
         if label:

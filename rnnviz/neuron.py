@@ -26,6 +26,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from rnnviz import figures
+from rnnviz.diagram import plot_text
 from rnnviz.i18n import t
 
 FOCUS = "#d95f02"
@@ -109,7 +110,7 @@ def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tu
                              line=dict(color=FOCUS, width=2.5), marker=dict(size=6),
                              name=t("neuron_view.unit_trace", lang=lang, quantity=label, unit=unit),
                              hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
-    ticks = [figures.display_token(tok) for tok in tokens]
+    ticks = [plot_text(tok) for tok in tokens]
     fig.update_layout(
         xaxis=dict(tickmode="array", tickvals=list(range(T)) if T <= 80 else list(range(0, T, max(1, T // 40))),
                    ticktext=ticks if T <= 80 else [ticks[i] for i in range(0, T, max(1, T // 40))],
@@ -132,11 +133,11 @@ def ranking_figure(labels: Sequence[str], r: Sequence[float], *, lang: str | Non
     colours = ["#b2182b" if v > 0 else "#2166ac" for v in r]
     fig = go.Figure(go.Bar(x=r, y=list(range(len(r))), orientation="h", marker=dict(color=colours),
                            hovertemplate="%{text}: r = %{x:.3f}<extra></extra>",
-                           text=[html.escape(s) for s in labels], textposition="none"))
+                           text=[html.escape(s, quote=False) for s in labels], textposition="none"))
     fig.update_layout(
         xaxis=dict(range=[-1, 1], title=dict(text=t("neuron_view.correlation_axis", lang=lang), font=dict(size=13)),
                    fixedrange=True, zeroline=True, zerolinecolor="#555555"),
-        yaxis=dict(tickmode="array", tickvals=list(range(len(r))), ticktext=[html.escape(s) for s in labels],
+        yaxis=dict(tickmode="array", tickvals=list(range(len(r))), ticktext=[html.escape(s, quote=False) for s in labels],
                    autorange="reversed", fixedrange=True, tickfont=dict(size=13)),
         height=60 + 26 * len(r), margin=dict(l=130, r=10, t=10, b=45), template="none", showlegend=False,
     )

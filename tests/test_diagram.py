@@ -83,3 +83,12 @@ def test_vector_bars_colour_the_chosen_unit_and_use_fixed_ranges():
     assert [list(bar.marker.color).index(diagram.FOCUS) for bar in fig.data] == [1, 1]
     assert tuple(fig.layout.yaxis.range) == (0.0, 1.0)
     assert tuple(fig.layout.yaxis2.range) == (-3.0, 3.0)
+
+
+def test_plot_text_escapes_markup_but_not_quotes():
+    # Plotly prints "&quot;" literally (it decodes only a few entities), so quotes stay as they are
+    assert diagram.plot_text('<b>"hi"</b>') == '&lt;b&gt;"hi"&lt;/b&gt;'
+    assert diagram.plot_text("a b") == "a␣b" and diagram.plot_text("&") == "&amp;"
+    fig = diagram.chain_figure(['"', "<i>"], [np.zeros(2)], step=0)
+    texts = [a.text for a in fig.layout.annotations]
+    assert '"' in texts and "&lt;i&gt;" in texts
