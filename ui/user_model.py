@@ -30,7 +30,7 @@ from ui.models import Run
 
 STATE = "_user_model"   # session_state key holding this session's confirmed Upload
 MODEL_SLOTS = 8         # built uploaded models kept server-wide (each at most ~2 x MAX_UPLOAD_MB)
-RUN_SLOTS = 32          # cached traces of uploaded models, server-wide
+RUN_SLOTS = 8           # cached traces of uploaded models, server-wide (each up to ~10 MB of arrays)
 
 
 @dataclass(frozen=True)
