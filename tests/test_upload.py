@@ -393,3 +393,10 @@ def test_several_recurrent_layers_pick_one_by_prefix():
         assert torch.allclose(chosen.trace("a b c").output, enc_relu(x)[0], atol=1e-5)
     err = upload_error("no_cell", data, "s2s.safetensors", recurrent="attention")
     assert "No recurrent layer 'attention'" in str(err) and "decoder, encoder" in str(err)
+
+
+def test_package_level_entry_point():
+    import rnnviz
+
+    model = rnnviz.load_user_model(st_bytes(torch.nn.GRU(2, 3)), "g.safetensors")
+    assert model.cell == "GRU" and issubclass(rnnviz.UploadError, ValueError)
