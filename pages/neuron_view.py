@@ -30,6 +30,7 @@ ANNOTATION_KEYS = {
     "punctuation": "neuron_view.ann_punctuation", "count_a_minus_b": "neuron_view.ann_count_a_minus_b",
 }
 DEFAULT_ANNOTATION = {"word": "after_negation", "char": "inside_quotes"}
+TASK_ANNOTATION = {"counter": "count_a_minus_b"}  # the aⁿbⁿ model: find the counting cell
 TOP_UNITS = 10
 TOP_DEFAULT_MAX = 80  # longer texts start without the top-5 lists (they make the text 5× taller)
 FEW_STEPS = 30  # fewer defined steps than this: the finder warns that r is only a hint
@@ -51,13 +52,14 @@ def ranking_csv(scores: list[annotations.UnitScore], annotation: str, quantity: 
 
 
 def unit_finder(run: models.Run, tokens: list[str], level: str, quantity: str, unit_values, zrange,
-                unit: int, bidirectional: bool) -> list[annotations.UnitScore]:
+                unit: int, bidirectional: bool, task: str = "") -> list[annotations.UnitScore]:
     st.subheader(t("neuron_view.finder_heading"))
     label = t(figures.LABEL_KEY[quantity])
     st.caption(t("neuron_view.finder_intro", quantity=label))
     options = annotations.names_for(level)
     name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
-                        default=DEFAULT_ANNOTATION.get(level, options[0]), parse=params.choice(options),
+                        default=TASK_ANNOTATION.get(task, DEFAULT_ANNOTATION.get(level, options[0])),
+                        parse=params.choice(options),
                         options=options, format_func=lambda n: t(ANNOTATION_KEYS[n]),
                         help=t("neuron_view.annotation_help"))
     values = annotations.annotate(name, tokens, level)
@@ -141,7 +143,7 @@ def render() -> None:
     if show_top:
         st.caption(t("neuron_view.top_caption"))
 
-    unit_finder(run, tokens, model.level, quantity, unit_values, zrange, unit, bidirectional)
+    unit_finder(run, tokens, model.level, quantity, unit_values, zrange, unit, bidirectional, model.task)
     lessons.export_buttons(model, tokens, stem=lessons.safe_stem(model.name, source, "trace"), area="neuron_view",
                            key="nv_export")
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+import torch
 
 from rnnviz import figures
 from rnnviz.diagram import plot_text
@@ -128,4 +129,38 @@ def difference_figure(name: str, original: Sequence[np.ndarray], forced: Sequenc
     fig = figures.heatmap_figure("difference", diff, tokens, layer=layer, zrange=(-bound, bound), lang=lang)
     label = t(figures.LABEL_KEY[name], lang=lang)
     fig.update_layout(title=dict(text=t("ablation.difference_title", lang=lang, quantity=label, layer=layer + 1)))
+    return fig
+
+
+@torch.no_grad()
+def forced_translation(model, tokens: Sequence[str], forces=None) -> str:
+    """The encoder–decoder's greedy output when the *encoder* runs with ``forces``: the forced
+    encoder's final state becomes the context c and the decoder's start state, exactly as in
+    ``rnnviz.seq2seq.decode`` (which this repeats, so the untouched decoder sees the changed c).
+    With ``forces=None`` it equals ``model.predict(tokens)``."""
+    from rnnviz import seq2seq
+
+    enc = model.trace(list(tokens), force=forces)  # the encoder, forced
+    lstm = model.decoder.__class__.__name__ == "LSTM"
+    state = (enc.h_n, enc.c_n) if lstm else enc.h_n  # (L·D, H) each
+    context_h = enc.h_n[-1:]  # c: (1, H)
+    prev_id, outputs = seq2seq.TARGET_CHARS.index("<s>"), []
+    for _ in range(seq2seq.MAX_OUTPUT):
+        step_in = model.decoder_inputs(torch.tensor([[prev_id]]), context_h)[0]  # (1, E+H)
+        out, state = model.decoder(step_in, state)  # (1, H)
+        prev_id = int(model.head(out)[0].argmax())
+        outputs.append(prev_id)
+        if seq2seq.TARGET_CHARS[prev_id] == "</s>":
+            break
+    return seq2seq.ids_to_string(outputs)
+
+
+def translation_figure(original: str, forced: str, *, lang: str | None = None) -> go.Figure:
+    """The two output strings as a two-row table-like figure (escaped text)."""
+    fig = go.Figure(go.Table(
+        header=dict(values=[t("ablation.original", lang=lang), t("ablation.forced", lang=lang)],
+                    fill_color=[ORIGINAL, FORCED], font=dict(color="white", size=15), align="center"),
+        cells=dict(values=[[html.escape(original, quote=False) or "∅"], [html.escape(forced, quote=False) or "∅"]],
+                   font=dict(size=26), height=44, align="center")))
+    fig.update_layout(height=130, margin=dict(l=0, r=0, t=5, b=5), template="none")
     return fig

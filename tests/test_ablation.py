@@ -45,3 +45,16 @@ def test_figures_escape_labels_and_show_both_runs():
     assert list(line.layout.xaxis.ticktext) == ["&lt;", "c"] and list(line.data[1].y) == pytest.approx([0.3, 0.1])
     diff = ablation.difference_figure("hidden_state", [np.zeros((3, 2))], [np.ones((3, 2))], ["a", "b", "c"], layer=0)
     assert np.allclose(np.asarray(diff.data[0].z), 1.0) and tuple(diff.layout.coloraxis.cmin for _ in [0]) == (-1.0,)
+
+
+@pytest.mark.skipif("numbers-seq2seq" not in __import__("rnnviz.models").models.available(),
+                    reason="seq2seq model not shipped yet")
+def test_forced_translation_without_force_is_the_models_own_decoding():
+    from rnnviz import Force, models
+
+    model = models.load("numbers-seq2seq")
+    for text in ("forty two", "nine hundred and ninety nine", "seven"):
+        tokens = model.tokens(text)
+        assert ablation.forced_translation(model, tokens) == model.predict(tokens)
+    changed = ablation.forced_translation(model, model.tokens("forty two"), [Force("hidden_state", 0.0)])
+    assert isinstance(changed, str)

@@ -119,3 +119,17 @@ def test_every_shipped_model_and_untrained_cell_renders():
         at.selectbox(key="model").set_value(name).run()
         assert not at.exception and not at.error, name
         assert len(specs(at)) >= 3, name
+
+
+@pytest.mark.skipif("numbers-seq2seq" not in models.available(), reason="seq2seq model not shipped yet")
+def test_seq2seq_output_changes_with_the_forced_encoder():
+    at = open_page({"model": "numbers-seq2seq", "sentence": "three hundred and twelve", "force": "update_gate",
+                    "force_value": "0.0"})
+    model = models.load("numbers-seq2seq")
+    table = specs(at)[0]["data"][0]
+    assert table["type"] == "table"
+    original, forced = (column[0] for column in table["cells"]["values"])
+    assert original == model.predict("three hundred and twelve") == "312"
+    from rnnviz.ablation import forced_translation
+    assert forced == forced_translation(model, model.tokens("three hundred and twelve"), [Force("update_gate", 0.0)])
+    assert forced != original
