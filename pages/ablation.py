@@ -116,7 +116,6 @@ def show_prediction(model, tokens, original, forced, h_original, h_forced) -> No
                       after=ablation.mean_log_likelihood(p1), changed=changed, total=len(before)))
     elif isinstance(before, str):  # encoder–decoder: the output decoded from the forced context
         charts.show(ablation.translation_figure(before, after), key="ab_translation")
-        st.caption(t("ablation.seq2seq_note"))
     else:
         st.info(t("ablation.no_head", delta=float(np.linalg.norm(h_forced - h_original))), icon=":material/info:")
 
