@@ -15,15 +15,24 @@ A teacher prepares a view, copies its link, and projects it in class, in English
   writes its parameters while it runs), inside a popover that reruns the app when it opens — so it
   is current even after a fragment-only rerun (the step-through's Play/Next buttons rerun only their
   fragment, and a link drawn outside it would otherwise show the previous step).
+- **Fragments.** A fragment rerun (the step-through's Play / Next) runs only the fragment, in a new
+  script thread: app.py's ``setup()`` does not run and the language ContextVar is unset, so the
+  fragment would be drawn in English. ``setup()`` therefore wraps ``st.fragment`` once per process
+  so that every fragment run first restores this session's language (``st.session_state["lang"]``).
+  The proper home of this is ``rnnviz.i18n`` (a session fallback for an unset ContextVar); until then
+  the wrapper keeps the fragment's identity (``functools.wraps``: Streamlit keys fragments by module
+  and qualified name).
 - **Lesson mode** (``?lesson=1``): for a projector. CSS hides the sidebar, the toolbar and every
   input except the step controls (the ``step`` slider and the buttons that move it), and scales
-  Streamlit's type up (its sizes are in rem). The view itself — charts, chips, equations — stays.
+  Streamlit's type up (its sizes are in rem), and draws chart axes and titles in the page's text
+  colour (full contrast in either theme). The view itself — charts, chips, equations — stays.
 
 This module draws only language-neutral markup itself; every word comes from ``locales/*/language.json``.
 """
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -40,6 +49,8 @@ STEP_KEYS = ("step",)  # inputs lesson mode keeps; buttons stay too (Back / Play
 HIDDEN_INPUTS = ("stTextInput", "stTextArea", "stSelectbox", "stMultiSelect", "stSlider", "stNumberInput",
                  "stRadio", "stCheckbox", "stSegmentedControl", "stButtonGroup", "stPills", "stDownloadButton",
                  "stFileUploader", "stColorPicker", "stDateInput", "stTimeInput", "stPopover")
+CHART_TEXT = ", ".join(f".js-plotly-plot {part}" for part in (
+    ".xtick text", ".ytick text", ".g-xtitle text", ".g-ytitle text", ".gtitle", ".legendtext"))
 LESSON_ROOT_PX = 20  # Streamlit's type is rem-based: 16 px -> 20 px is 1.25x on a projector
 
 
@@ -54,8 +65,37 @@ def from_locale(locale: str | None, available: list[str] | None = None) -> str |
     return primary if primary in (available if available is not None else languages()) else None
 
 
+def session_language() -> str:
+    """This session's language, from its state (usable where app.py did not run: fragment reruns)."""
+    lang = st.session_state.get(LANG)
+    return lang if lang in languages() else DEFAULT_LANG
+
+
+def keep_language_in_fragments() -> None:
+    """Wrap ``st.fragment`` (once per process) so a fragment rerun speaks the session's language."""
+    if getattr(st.fragment, "_rnnviz_language", False):
+        return
+    original = st.fragment
+
+    @functools.wraps(original)
+    def fragment(func=None, **options):
+        if func is None:  # @st.fragment(run_every=...)
+            return lambda f: fragment(f, **options)
+
+        @functools.wraps(func)
+        def in_session_language(*args, **kwargs):
+            set_language(session_language())
+            return func(*args, **kwargs)
+
+        return original(in_session_language, **options)
+
+    fragment._rnnviz_language = True
+    st.fragment = fragment
+
+
 def setup() -> str:
     """Choose this run's language (URL > this session's choice > browser > English); call it first."""
+    keep_language_in_fragments()
     available = languages()
     params.seed(LANG, from_locale(st.context.locale, available) or DEFAULT_LANG, params.choice(available))
     lang = st.session_state[LANG]
@@ -95,6 +135,9 @@ def lesson_css(step_keys: tuple[str, ...] = STEP_KEYS) -> str:
         "{display:none !important}"
         f".stMain [data-testid='stElementContainer']:has(> :is({hidden})){keep}{{display:none}}"
         "[data-testid='stMainBlockContainer']{padding-top:1rem;max-width:100%}"
+        # Chart axes in the page's own text colour, not the theme's 60 % grey (contrast 3.7 on white,
+        # washed out further by a projector); currentColor follows the light or dark theme.
+        f"{CHART_TEXT}{{fill:currentColor !important;fill-opacity:1 !important}}"
         "</style>"
     )
 
