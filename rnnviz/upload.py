@@ -111,6 +111,11 @@ def read_state_dict(data: bytes, filename: str = "model.safetensors") -> dict[st
     flat = _flatten(state)
     if not flat:
         raise UploadError("not_weights", f"'{filename}' holds no tensors. Save model.state_dict().")
+    for key, t in flat.items():  # torch.load can also rebuild sparse and 'meta' (data-less) tensors
+        if t.layout != torch.strided or t.device.type != "cpu":
+            raise UploadError("not_weights", f"'{key}' is a {str(t.layout).replace('torch.', '')} tensor on "
+                              f"'{t.device.type}'; rnnviz reads ordinary dense weights. Save "
+                              "model.state_dict() of the model on the CPU.")
     return flat
 
 

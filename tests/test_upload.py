@@ -400,3 +400,12 @@ def test_package_level_entry_point():
 
     model = rnnviz.load_user_model(st_bytes(torch.nn.GRU(2, 3)), "g.safetensors")
     assert model.cell == "GRU" and issubclass(rnnviz.UploadError, ValueError)
+
+
+@pytest.mark.parametrize("odd", ["sparse", "meta"])
+def test_sparse_or_dataless_tensors_are_refused(odd):
+    state = dict(torch.nn.GRU(2, 3).state_dict())
+    state["weight_hh_l0"] = (state["weight_hh_l0"].to_sparse() if odd == "sparse"
+                             else torch.empty(9, 3, device="meta"))
+    err = upload_error("not_weights", pt_bytes(state), "m.pt")
+    assert "'weight_hh_l0'" in str(err) and "dense" in str(err)
