@@ -47,15 +47,16 @@ def test_pytorch_shapes(tab, streamlit_server):
     assert "nn.RNN(5, 6, 1)" in code.inner_text()
     tab.screenshot(path=str(ARTIFACTS / "views_b_pytorch_shapes.png"))
     tab.get_by_text("bidirectional", exact=True).click()
-    tab.get_by_text("output[0, :, 6:12]").wait_for()
+    tab.get_by_text("output[0, :, 6:12]", exact=True).wait_for()
     settle(tab)
     assert "bidirectional=True" in code.inner_text() and "ps_bi=True" in tab.url
-    assert "h_n[1]" in tab.locator(".js-plotly-plot").first.inner_text()  # the outlined slice's label
+    # The picture redraws with the backward slice outlined and labelled "= h_n[1]".
+    tab.wait_for_function("() => document.querySelector('.js-plotly-plot').textContent.includes('h_n[1]')")
     no_traceback(tab)
     tab.screenshot(path=str(ARTIFACTS / "views_b_pytorch_shapes_bi.png"))
     again = tab.context.new_page()
     again.goto(tab.url)
-    again.get_by_text("output[0, :, 6:12]").wait_for()
+    again.get_by_text("output[0, :, 6:12]", exact=True).wait_for()
     again.close()
 
 
