@@ -466,6 +466,8 @@ def parse_vocab(data: bytes, rows: int, filename: str = "vocab.json") -> VocabIn
         raise UploadError("too_large", f"'{filename}' is over {MAX_SIDE_FILE_BYTES // 2**20} MB.")
     try:
         obj = json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        raise UploadError("vocab", f"'{filename}' nests JSON too deeply; expected a flat list or object.") from None
     except UnicodeDecodeError:
         raise UploadError("vocab", f"'{filename}' is not UTF-8 text.") from None
     except json.JSONDecodeError as err:
@@ -522,7 +524,13 @@ def parse_inputs(data: bytes, input_size: int, filename: str = "inputs.csv") -> 
     if len(data) > MAX_SIDE_FILE_BYTES:
         raise UploadError("too_large", f"'{filename}' is over {MAX_SIDE_FILE_BYTES // 2**20} MB.")
     if data[:6] == b"\x93NUMPY":
-        try:
+        try:  # the header's shape must fit in the bytes that came, before numpy allocates it
+            fp = io.BytesIO(data)
+            version = np.lib.format.read_magic(fp)
+            shape, _, dtype = (np.lib.format.read_array_header_1_0(fp) if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0(fp))
+            if dtype.hasobject or math.prod(shape) * dtype.itemsize > len(data):
+                raise ValueError(f"header announces {_shape(shape)} {dtype} values")
             arr = np.load(io.BytesIO(data), allow_pickle=False)  # object arrays need pickle: refused
         except ValueError as err:
             raise UploadError("inputs", f"'{filename}' could not be read as a numeric .npy array "

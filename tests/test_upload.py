@@ -409,3 +409,14 @@ def test_sparse_or_dataless_tensors_are_refused(odd):
                              else torch.empty(9, 3, device="meta"))
     err = upload_error("not_weights", pt_bytes(state), "m.pt")
     assert "'weight_hh_l0'" in str(err) and "dense" in str(err)
+
+
+def test_side_files_with_lying_headers_or_deep_nesting():
+    rnn = st_bytes(torch.nn.RNN(3, 2))
+    buf = io.BytesIO()
+    np.save(buf, np.zeros((2, 3), np.float32))
+    lying = buf.getvalue().replace(b"(2, 3)", b"(200000000, 3)")  # 2.4 GB announced, 24 bytes sent
+    assert "(200000000, 3)" in str(upload_error("inputs", rnn, "m.safetensors", inputs=lying,
+                                                inputs_filename="x.npy"))
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert "nests" in str(upload_error("vocab", st_bytes(Tagger()), "m.safetensors", vocab=deep))
