@@ -136,7 +136,7 @@ def _read_safetensors(data: bytes, filename: str) -> dict:
                           f"the file ends after {len(data) - 8}. Upload the complete file again.")
     try:
         header = json.loads(data[8:8 + n])
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise UploadError("damaged", f"'{filename}' has a damaged safetensors header (not valid JSON).") from None
     if not isinstance(header, dict):
         raise UploadError("damaged", f"'{filename}' has a damaged safetensors header.")

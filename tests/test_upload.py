@@ -420,3 +420,10 @@ def test_side_files_with_lying_headers_or_deep_nesting():
                                                 inputs_filename="x.npy"))
     deep = b"[" * 100_000 + b"]" * 100_000
     assert "nests" in str(upload_error("vocab", st_bytes(Tagger()), "m.safetensors", vocab=deep))
+
+
+def test_safetensors_header_nested_too_deep():
+    import struct
+
+    header = b'{"a":' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    upload_error("damaged", struct.pack("<Q", len(header)) + header, "m.safetensors")
