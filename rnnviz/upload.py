@@ -16,7 +16,8 @@ message a student can act on. Nothing in an upload is ever executed:
   Old pre-zip `.pt` files and bare pickles are refused before any unpickler sees them; their opcodes
   are only *listed* (pickletools.genops parses, never executes) to name the code they would run.
 - Sizes are checked before allocation: the byte cap (`MAX_UPLOAD_MB`, also `server.maxUploadSize`),
-  the safetensors header against the real length (truncation), the zip's declared sizes (zip bombs).
+  the safetensors header against the real length (truncation), the zip's declared sizes (zip bombs),
+  an .npy header's shape against its bytes; nesting depth is bounded (checkpoint dicts, JSON).
 
 The architecture is read off key names and shapes, PyTorch's own layout for nn.RNN / nn.LSTM / nn.GRU
 (https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html, "Variables"):
