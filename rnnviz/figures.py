@@ -71,7 +71,7 @@ GATE_SCALE = _hex_scale(plotly.colors.sample_colorscale("Viridis", [0, 0.2, 0.4,
                         [0, 0.2, 0.4, 0.6, 0.8, 1.0])
 _RDBU = plotly.colors.diverging.RdBu[::-1]  # 11 colours, blue first
 DIVERGING_SCALE = _hex_scale([_RDBU[i] for i in (0, 2, 4, 5, 6, 8, 10)], [0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0])
-HIGHLIGHT = dict(color="#000000", width=3)  # step / unit outline, drawn over every panel
+OUTLINE = "#000000"  # step / unit outline on a light page; pages pass "#ffffff" on a dark one
 MAX_TICK_CHARS = 12  # longer tokens are shortened on the axis (the chips show them whole)
 MAX_TICK_LABELS = 60  # more tokens than this: label every k-th one (hover still names each)
 
@@ -123,6 +123,7 @@ def heatmap_figure(
     unit: int | None = None,
     zrange: tuple[float, float] | None = None,
     lang: str | None = None,
+    outline: str = OUTLINE,
 ) -> go.Figure:
     """One quantity of one layer: a heatmap (units × time) per direction, stacked, shared x axis.
 
@@ -130,6 +131,7 @@ def heatmap_figure(
     tokens: the T input tokens (raw user text; escaped here).
     step / unit: the column / row to outline in every panel (None: no outline).
     zrange: colour range; default ``value_range(name, panels)``.
+    outline: colour of the step / unit outline (contrast with the page background).
     """
     steps = len(tokens)
     if not panels:
@@ -148,6 +150,7 @@ def heatmap_figure(
     hover = (f"<b>%{{x}}</b> · {t('figures.position', lang=lang)} %{{x:d}}<br>"
              f"{t('figures.unit', lang=lang)} %{{y}}<br>{label} = %{{z:.3f}}")
 
+    highlight = dict(color=outline, width=3)
     fig = go.Figure()
     gap = 0.12 if n > 1 else 0.0
     height_each = (1.0 - gap * (n - 1)) / n
@@ -194,10 +197,10 @@ def heatmap_figure(
         ydomain = f"y{suffix} domain"
         if step is not None and 0 <= step < steps:
             fig.add_shape(type="rect", xref=f"x{suffix}", yref=ydomain, x0=step - 0.5, x1=step + 0.5,
-                          y0=0, y1=1, line=HIGHLIGHT, fillcolor="rgba(0,0,0,0)")
+                          y0=0, y1=1, line=highlight, fillcolor="rgba(0,0,0,0)")
         if unit is not None and 0 <= unit < units:
             fig.add_shape(type="rect", xref=f"x{suffix} domain", yref=f"y{suffix}", x0=0, x1=1,
-                          y0=unit - 0.5, y1=unit + 0.5, line=HIGHLIGHT, fillcolor="rgba(0,0,0,0)")
+                          y0=unit - 0.5, y1=unit + 0.5, line=highlight, fillcolor="rgba(0,0,0,0)")
 
     max_units = max(p.shape[1] for p in panels)
     panel_px = int(min(270, max(120, 6 * max_units)))  # short enough that the token axis stays on screen
@@ -223,6 +226,7 @@ def layer_figures(
     step: int | None = None,
     unit: int | None = None,
     lang: str | None = None,
+    outline: str = OUTLINE,
 ) -> list[list[tuple[str, go.Figure]]]:
     """Every quantity of every layer: ``[layer][i] -> (quantity, figure)``.
 
@@ -240,7 +244,7 @@ def layer_figures(
         [
             (name, heatmap_figure(
                 name, [arrays[name, layer, d] for d in range(num_directions)], tokens,
-                layer=layer, step=step, unit=unit, zrange=ranges[name], lang=lang,
+                layer=layer, step=step, unit=unit, zrange=ranges[name], lang=lang, outline=outline,
             ))
             for name in quantities
         ]

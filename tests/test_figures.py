@@ -127,6 +127,9 @@ def test_step_and_unit_outline_every_panel():
     assert len(columns) == 2 and len(rows) == 2
     assert all((s.x0, s.x1) == (2.5, 3.5) for s in columns)
     assert all((s.y0, s.y1) == (1.5, 2.5) for s in rows)
+    assert {s.line.color for s in shapes} == {figures.OUTLINE}
+    dark = heatmap_figure("reset_gate", [rand(5, 4)], TOKENS, step=0, unit=0, outline="#ffffff")
+    assert {s.line.color for s in dark.layout.shapes} == {"#ffffff"}
     assert not heatmap_figure("reset_gate", [rand(5, 4)], TOKENS).layout.shapes
     assert not heatmap_figure("reset_gate", [rand(5, 4)], TOKENS, step=9, unit=-1).layout.shapes
 

@@ -14,6 +14,15 @@ CONFIG = {
 }
 
 
+def outline_colour() -> str:
+    """Step / unit outline that stands out on this session's theme (black on light, white on dark)."""
+    try:
+        dark = st.context.theme.type == "dark"
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no theme
+        dark = False
+    return "#ffffff" if dark else "#000000"
+
+
 def show(fig: go.Figure, key: str | None = None) -> None:
     """One chart, full container width (``width="stretch"``; use_container_width is deprecated)."""
     st.plotly_chart(fig, width="stretch", config=CONFIG, theme="streamlit", key=key)
