@@ -68,19 +68,21 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
                 raise ValueError(f"{label}: expected (T={steps}, H) arrays, got {a.shape}")
     all_panels = [a for _, panels in strips for a in panels]
     zmin, zmax = value_range(name, all_panels) if all_panels else (0.0, 1.0)
-    units = [sum(a.shape[1] for a in panels) or 4 for _, panels in strips]
-    heights = [max(u, 8) for u in units]
+    # Pixels per strip: ~1.2 px per unit within [60, 105] (an empty strip gets room for its note).
+    units = [sum(a.shape[1] for a in panels) for _, panels in strips]
+    pixels = [min(105.0, max(60.0, 1.2 * u)) for u in units]
     fig = make_subplots(rows=len(strips), cols=1, shared_xaxes=True, vertical_spacing=0.05,
-                        row_heights=[h / sum(heights) for h in heights],
+                        row_heights=[p / sum(pixels) for p in pixels],
                         subplot_titles=[html_label(label) for label, _ in strips])
     fig.update_annotations(font=dict(size=16, color="#222222"))  # the strip titles
     hover = (f"<b>%{{x}}</b> · {t('compare_cells.position', lang=lang)} %{{x:d}}<br>"
              f"{t('compare_cells.unit', lang=lang)} %{{y}}<br>%{{z:.3f}}")
     for row, (label, panels) in enumerate(strips, start=1):
-        if not panels:
+        if not panels:  # the note sits in the middle of this strip's band (paper coordinates)
+            low, high = fig.layout[f"yaxis{'' if row == 1 else row}"].domain
             fig.add_annotation(text=t("compare_cells.no_such_quantity", lang=lang), showarrow=False,
-                               xref=f"x{'' if row == 1 else row} domain", yref=f"y{'' if row == 1 else row} domain",
-                               x=0.5, y=0.5, font=dict(size=14, color="#666666"))
+                               xref="paper", yref="paper", x=0.45, y=(low + high) / 2,
+                               font=dict(size=15, color="#666666"))
             fig.update_yaxes(visible=False, row=row, col=1)
             continue
         z = np.concatenate([a.T for a in panels], axis=0)  # (D*H, T): forward units, then backward
@@ -101,7 +103,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
     scale = GATE_SCALE if zmin == 0.0 and zmax == 1.0 else DIVERGING_SCALE
     fig.update_layout(coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
                                      colorbar=dict(thickness=12, outlinewidth=0, len=0.9)),
-                      height=int(110 + sum(min(105, max(60, 1.2 * u)) for u in units)),
+                      height=int(110 + sum(pixels) * (1 + 0.05 * len(strips))),
                       margin=dict(l=50, r=10, t=40, b=60), **LAYOUT)
     return fig
 
