@@ -133,7 +133,7 @@ def lesson_css(step_keys: tuple[str, ...] = STEP_KEYS) -> str:
         "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
         "[data-testid='stExpandSidebarButton'],[data-testid='stHeader'],[data-testid='stToolbar']"
         "{display:none !important}"
-        f".stMain [data-testid='stElementContainer']:has(> :is({hidden})){keep}{{display:none}}"
+        f".stMain [data-testid='stElementContainer']:has(:is({hidden})){keep}{{display:none}}"
         "[data-testid='stMainBlockContainer']{padding-top:1rem;max-width:100%}"
         # Chart axes in the page's own text colour, not the theme's 60 % grey (contrast 3.7 on white,
         # washed out further by a projector); currentColor follows the light or dark theme.

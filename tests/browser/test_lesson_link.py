@@ -219,3 +219,21 @@ def test_lesson_link_in_chinese_light_and_dark(browser, streamlit_server, dark_s
         != "rgb(255, 255, 255)"
     check_lesson_view(tab, charts)
     tab.context.close()
+
+
+def test_lesson_mode_on_the_gate_explorer(browser, streamlit_server):
+    """Its step and unit selectors sit in the page (not the sidebar): only the step one stays."""
+    tab = new_tab(browser)
+    warm_up(tab, streamlit_server)
+    tab.goto(streamlit_server + "/?lang=zh&lesson=1&model=untrained&sentence=the%20film%20was%20not%20bad&step=3&unit=2")
+    tab.get_by_role("heading", name="门控总览").wait_for()
+    tab.wait_for_selector(".js-plotly-plot .gtitle", state="attached")
+    assert tab.locator(".st-key-step").is_visible()
+    for hidden in (".st-key-unit", ".st-key-sentence", "[data-testid='stSidebar']"):
+        assert not tab.locator(hidden).is_visible(), hidden
+    low = [(text, round(ratio, 2)) for text, ratio in tab.evaluate(CONTRAST_JS) if ratio < 4.5]
+    assert not low, low[:5]
+    tab.locator(".st-key-lesson_exit button").click()  # 退出授课模式: the sidebar and controls return
+    tab.locator(".st-key-unit").wait_for()
+    assert "lesson" not in tab.url and tab.locator("[data-testid='stSidebar']").is_visible()
+    tab.context.close()
