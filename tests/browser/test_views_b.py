@@ -73,6 +73,13 @@ def test_compare_cells(tab, streamlit_server):
     assert "cmp_q=keep_gate" in tab.url
     no_traceback(tab)
     tab.screenshot(path=str(ARTIFACTS / "views_b_compare_cells_keep.png"))
+    # Export: the CSV is built only when clicked (a callable), and holds every value of that cell.
+    tab.get_by_text("Export the activations of one cell").click()
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Activations as CSV").click()
+    data = open(download.value.path(), "rb").read().decode("utf-8-sig").splitlines()
+    assert data[0] == "quantity,layer,direction,position,token,unit,value"
+    assert len(data) == 1 + 2 * 6 * 64 and data[1].startswith("pre_activation,0,forward,0,not,0,")  # RNN: a, h
 
 
 def test_gradients(tab, streamlit_server):
