@@ -14,8 +14,9 @@ lecture notes' reason classic RNNs fail on long sequences. The LSTM's c_t = f_t 
 path multiplies by f_t instead, which a trained LSTM keeps near 1.
 
 Computation: one differentiable pass with ``rnnviz.cells`` in which a zero perturbation δ_t is added
-to the top layer's h_t at every position; ``torch.func.jacrev`` then gives ∂h_final/∂δ (= ∂h_final/∂h_t)
-and ∂h_final/∂x for all t at once, vectorised over the P·D output units (no per-unit backward loop).
+to the top layer's h_t at every position, so ∂h_final/∂δ_t = ∂h_final/∂h_t. The pass runs on P·D
+copies of the sequence stacked as a batch — copy k answers for output unit k — and a single backward
+pass gives every row of both Jacobians for all t at once (vectorised; no per-unit backward loop).
 """
 
 from __future__ import annotations
@@ -39,12 +40,11 @@ class GradientFlow:
 
 
 def _run(cell, module, x, h0, c0, delta):
-    """Differentiable forward. x (T, In), delta (D, T, P) added to the top layer's h_t.
-
-    Returns the top layer's final states, (D, P).
+    """Differentiable forward over N copies. x (N, T, In), delta (N, D, T, P) added to the top
+    layer's h_t; h0 (L*D, P), c0 (L*D, H) shared. Returns the top layer's final states, (N, D, P).
     """
     D = 2 if module.bidirectional else 1
-    T = x.shape[0]
+    N, T, _ = x.shape
     inp = x
     finals = []
     for layer in range(module.num_layers):
@@ -52,11 +52,14 @@ def _run(cell, module, x, h0, c0, delta):
         outs = []
         for d in range(D):
             w = _weights(module, layer, d)
-            x_proj = inp @ w["w_ih"].T  # (T, G*H)
+            x_proj = inp @ w["w_ih"].T  # (N, T, G*H), once for all steps
             if w["b_ih"] is not None:
                 x_proj = x_proj + w["b_ih"]
-            h = h0[layer * D + d]  # (P,)
-            c = None if c0 is None else c0[layer * D + d]
+            # unbind, not x_proj[:, t]: indexing's backward writes a full-size zero tensor per step
+            x_proj = x_proj.unbind(1)  # T × (N, G*H)
+            delta_d = delta[:, d].unbind(1) if top else None  # T × (N, P)
+            h = h0[layer * D + d].expand(N, -1)  # (N, P)
+            c = None if c0 is None else c0[layer * D + d].expand(N, -1)
             hs = [None] * T
             for t in (range(T) if d == 0 else range(T - 1, -1, -1)):
                 if cell == "LSTM":
@@ -66,13 +69,13 @@ def _run(cell, module, x, h0, c0, delta):
                 else:
                     _, h = cells.rnn_step(x_proj[t], h, w["w_hh"], w["b_hh"], module.nonlinearity)
                 if top:
-                    h = h + delta[d, t]
+                    h = h + delta_d[t]
                 hs[t] = h
-            outs.append(torch.stack(hs))  # (T, P)
+            outs.append(torch.stack(hs, dim=1))  # (N, T, P)
             if top:
                 finals.append(h)
-        inp = torch.cat(outs, dim=-1)  # (T, D*P)
-    return torch.stack(finals)  # (D, P)
+        inp = torch.cat(outs, dim=-1)  # (N, T, D*P)
+    return torch.stack(finals, dim=1)  # (N, D, P)
 
 
 def gradient_flow(module, x, hx=None) -> GradientFlow:
@@ -86,16 +89,17 @@ def gradient_flow(module, x, hx=None) -> GradientFlow:
     c0 = None if c0 is None else c0[:, 0].detach()
     D = 2 if module.bidirectional else 1
     T, P = x.shape[0], h0.shape[-1]
-    delta = x.new_zeros(D, T, P)
-
-    def final(x_, delta_):
-        return _run(cell, module, x_, h0, c0, delta_)
-
-    # Parameters are constants here: jacrev differentiates only with respect to x and delta.
+    n_out = D * P
+    # One copy of the sequence per output unit k of h_final: a single backward pass of
+    # Σ_k h_final[k, k] gives row k of the Jacobian in copy k (the copies share no computation).
     with torch.enable_grad():
-        j_x, j_delta = torch.func.jacrev(final, argnums=(0, 1))(x, delta)
-    # j_x: (D, P, T, In); j_delta: (D, P, D, T, P)
+        xs = x.expand(n_out, T, x.shape[1]).clone().requires_grad_(True)  # (N, T, In)
+        delta = x.new_zeros(n_out, D, T, P, requires_grad=True)  # (N, D, T, P)
+        final = _run(cell, module, xs, h0, c0, delta).reshape(n_out, n_out)  # (N, D*P)
+        final.diagonal().sum().backward(inputs=[xs, delta])
+    j_x = xs.grad.view(D, P, T, -1)  # (D, P, T, In): ∂h_final[d, p]/∂x_t
+    j_delta = delta.grad.view(D, P, D, T, P)  # (D, P, D', T, P)
     wrt_input = torch.linalg.vector_norm(j_x, dim=(1, 3)).T  # (T, D)
     own = torch.stack([j_delta[d, :, d] for d in range(D)])  # (D, P, T, P)
     wrt_hidden = torch.linalg.vector_norm(own, dim=(1, 3)).T  # (T, D)
-    return GradientFlow(cell, wrt_hidden.detach().double().numpy(), wrt_input.detach().double().numpy())
+    return GradientFlow(cell, wrt_hidden.double().numpy(), wrt_input.double().numpy())
