@@ -93,6 +93,19 @@ def text_html(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tupl
     return CSS + f'<div class="{kind}" data-testid="rv-neuron-text">' + "".join(parts) + "</div>"
 
 
+def _padded(values: np.ndarray | None) -> list[float] | None:
+    """An axis range around the finite values with 8% room, so the step line never sits on the frame."""
+    if values is None:
+        return None
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    pad = 0.08 * (hi - lo) if hi > lo else 0.5
+    return [lo - pad, hi + pad]
+
+
 def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tuple[float, float], *,
                 unit: int, annotation: np.ndarray | None = None, annotation_label: str = "",
                 step: int | None = None, lang: str | None = None) -> go.Figure:
@@ -117,7 +130,7 @@ def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tu
                    range=[-0.5, T - 0.5], fixedrange=True, tickfont=dict(size=13 if T <= 40 else 9)),
         yaxis=dict(range=list(zrange), title=dict(text=label, font=dict(size=13)), fixedrange=True,
                    zeroline=True, zerolinecolor="#999999"),
-        yaxis2=dict(overlaying="y", side="right", showgrid=False, fixedrange=True,
+        yaxis2=dict(overlaying="y", side="right", showgrid=False, fixedrange=True, range=_padded(annotation),
                     title=dict(text=annotation_label, font=dict(size=13))) if annotation is not None else None,
         height=260, margin=dict(l=55, r=55, t=10, b=40), template="none",
         legend=dict(orientation="h", y=1.12, x=0, font=dict(size=13)),

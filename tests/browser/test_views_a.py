@@ -8,9 +8,15 @@ A fresh server may answer a deep link (``/step-through`` before ``/`` was loaded
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
+
+from rnnviz import models
 from tests.browser.conftest import ARTIFACTS
 
 SENTENCE = "the film was <b>not</b> bad"
@@ -35,6 +41,12 @@ def query(page) -> dict[str, str]:
 
 def titles(page) -> list[str]:
     return page.locator(".js-plotly-plot .gtitle").all_text_contents()
+
+
+def settle(page) -> None:
+    """Wait until the script run is over (Streamlit's "Running…" status widget is gone)."""
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+    page.wait_for_timeout(500)
 
 
 def no_traceback(page) -> None:
@@ -64,6 +76,16 @@ def test_step_through_next_and_bounded_play(page, streamlit_server):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "views_a_step_through.png"))
 
+    # the NPZ export (built on click) holds exactly the traced arrays
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Activations (NPZ)").click()
+    data = np.load(download.value.path())
+    model = models.random_model("LSTM", bidirectional=True, hidden_size=16, seed=0)
+    tokens = model.tokens(SENTENCE)
+    assert list(data["tokens"]) == tokens
+    assert np.allclose(data["forget_gate/l0/d1"], model.trace(tokens).get("forget_gate", 0, 1), atol=1e-6)
+
 
 def test_neuron_view_colours_text_and_unit_finder_moves_to_best_unit(page, streamlit_server):
     open_view(page, streamlit_server, "/neuron-view?model=untrained&source=reference&annotation=inside_quotes")
@@ -82,8 +104,12 @@ def test_neuron_view_colours_text_and_unit_finder_moves_to_best_unit(page, strea
 def test_ablation_switch_gate_and_compare(page, streamlit_server):
     open_view(page, streamlit_server, "/ablation?model=untrained&cell=LSTM&force_units=0,1,2&sentence=" + SENTENCE)
     page.get_by_text("Holding forget gate f = 1.00 for units 0, 1, 2").wait_for()
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Gate or state").click()
-    page.get_by_role("option", name="input gate i", exact=True).click()
+    settle(page)
+    gate = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Gate or state")
+    box = gate.get_by_role("combobox")  # react-aria combobox: click opens the list, typing filters it
+    box.click()
+    box.fill("input gate")
+    page.get_by_role("option", name="input gate i").click()
     page.get_by_text("Holding input gate i = 0.00 for units 0, 1, 2").wait_for()  # the preset followed
     assert query(page)["force"] == "input_gate" and query(page)["force_value"] == "0.0"
     page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
@@ -91,3 +117,12 @@ def test_ablation_switch_gate_and_compare(page, streamlit_server):
     assert any(t.startswith("original") for t in titles(page)) and any(t.startswith("forced ·") for t in titles(page))
     no_traceback(page)
     page.screenshot(path=str(ARTIFACTS / "views_a_ablation.png"))
+
+    # the CSV export is the *forced* run: units 0-2 of the input gate are 0 at every step
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Forced run (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    gate = [r for r in rows if r["quantity"] == "input_gate"]
+    assert gate and all(float(r["value"]) == 0.0 for r in gate if int(r["unit"]) <= 2)
+    assert any(float(r["value"]) != 0.0 for r in gate if int(r["unit"]) > 2)
