@@ -16,7 +16,6 @@ from rnnviz.reference_text import for_level
 from rnnviz.saturation import SIGMOID_GATES, gate_saturation
 from rnnviz.text import MAX_TOKENS
 from ui import charts, models, params, widgets
-from ui.carry import carry_over
 from ui.downloads import trace_buttons
 from ui.safety import safe
 
@@ -136,7 +135,6 @@ def render() -> None:
     st.title(t("compare_cells.title"))
     st.caption(t("compare_cells.intro"))
     choices = controls()
-    carry_over("sentence")
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     with left:
         text = widgets.sentence_input()

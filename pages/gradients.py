@@ -19,7 +19,6 @@ from rnnviz import gradient_stats, models as registry, view_figures
 from rnnviz.i18n import t
 from rnnviz.text import tokenize
 from ui import charts, models, params, widgets
-from ui.carry import carry_over
 from ui.safety import safe
 
 CELLS = ("RNN", "LSTM", "GRU")
@@ -149,7 +148,6 @@ def render() -> None:
     source, knobs = controls()
 
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    carry_over("sentence")
     with left:
         text = widgets.sentence_input()
     with right:

@@ -19,7 +19,6 @@ from rnnviz.generate import START
 from rnnviz.i18n import t
 from rnnviz.seq2seq import TARGET_CHARS
 from ui import charts, models, params, widgets
-from ui.carry import carry_over
 from ui.downloads import trace_buttons
 from ui.safety import safe
 
@@ -256,7 +255,6 @@ def render() -> None:
                          format_func=lambda s: t(SHAPE_LABEL_KEYS[s]))
     shape = shape or "N→N"
     if shape in ("N→N", "N→1"):
-        carry_over("sentence")
         text = widgets.sentence_input()
         (section_n_to_n if shape == "N→N" else section_n_to_1)(text)
     elif shape == "1→N":

@@ -33,6 +33,9 @@ def _parse_or_none(raw: str, parse: Callable[[str], Any]) -> Any:
 def seed(key: str, default: Any, parse: Callable[[str], Any]) -> None:
     """Give the widget ``key`` its starting value (URL > this session's last value > default)."""
     if key in st.session_state:
+        # On another page the widget gets a new element id and would start from its own default
+        # (an empty sentence box); assigning the value again in this run carries it over.
+        st.session_state[key] = st.session_state[key]
         return
     raw = st.query_params.get(key)
     value = _parse_or_none(raw, parse) if raw is not None else None

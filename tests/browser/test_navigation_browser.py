@@ -1,0 +1,41 @@
+"""Switching pages keeps the learner's sentence. A tour through a page without a sentence box used to
+empty it on the pages after (Streamlit drops the state of a widget a run did not draw, and the box on
+the next page starts from its own default); ui.params.seed now assigns the value again each run."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import ARTIFACTS
+
+SENTENCE = "never trust a sentence twice"
+# PyTorch shapes has no sentence box: the pages after it are the ones that used to lose the text.
+TOUR = ["PyTorch shapes", "Compare cells", "Vanishing gradients", "Gate Explorer"]
+
+
+
+def sentence_box(page):
+    return page.get_by_label("Sentence", exact=True).and_(page.locator("input"))
+
+
+def go(page, title):
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).click()
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a[aria-current=\"page\"]')]"
+        ".some(a => a.textContent.includes(t))", arg=title)
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1')
+    page.wait_for_timeout(1500)  # let the run finish drawing its widgets
+
+
+def test_sentence_survives_a_tour_of_pages(page, streamlit_server):
+    page.goto(streamlit_server + "/?model=untrained")
+    page.wait_for_selector(".js-plotly-plot .xtick", state="attached")
+    sentence_box(page).fill(SENTENCE)
+    sentence_box(page).press("Enter")
+    page.wait_for_function("s => decodeURIComponent(location.search.replace(/\\+/g, ' ')).includes(s)", arg=SENTENCE)
+    seen = []
+    for title in TOUR:
+        go(page, title)
+        box = sentence_box(page)
+        seen.append((title, box.input_value() if box.count() else None))
+    page.screenshot(path=str(ARTIFACTS / "navigation_sentence_kept.png"))
+    assert seen[0] == ("PyTorch shapes", None)
+    assert all(value == SENTENCE for _, value in seen[1:]), seen
