@@ -106,7 +106,8 @@ def safe_stem(*parts) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:80] or "rnnviz"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Few entries: a 400-character run of a 256-unit LSTM is ~5 MB of arrays, twice per entry.
+@st.cache_data(max_entries=8, ttl=900, show_spinner=False)
 def ablation_runs(choice, tokens: tuple[str, ...], spec) -> tuple:
     """(original, forced) ``ui.models.Run`` of ``tokens``, each with the model's raw readout as
     ``prediction`` ({label: p}, (T, V) probabilities, the encoder–decoder's output string, or None). Cached by plain values: the choice,
