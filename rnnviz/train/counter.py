@@ -139,7 +139,7 @@ def train(out_dir: Path, smoke: bool = False, log=common.log) -> dict:
                     "counter_correlation": round(r, 6), "correlation_range": [1, 2 * N],
                     "counter_slope": round(slope, 4), "all_correct_up_to": longest},
         "architecture": architecture(net.rnn),
-        "hyper_parameters": hp, "training": {"seconds": seconds, "history": history,
+        "hyper_parameters": hp, "training": {"seconds": seconds, "cpu_seconds": timer.cpu_seconds, "history": history,
                                               "smoke": smoke, **common.environment()},
         "params": common.n_params(net),
         "data": {"source": "synthetic: strings a^n b^n . for n uniform in 1..max_n_train"},

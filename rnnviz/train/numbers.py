@@ -4,7 +4,7 @@ Synthetic data (rnnviz.seq2seq.number_to_words), so every example can be regener
 0 … 999,999, sampled with a uniform number of digits (1–6) so that "seven" is as common as
 "four hundred and two thousand …"; "and" is dropped from half the training sentences so both
 British and American phrasing work. Held-out *numbers*: n is in the test half-space iff
-hash(n) % 10 == 0 (Knuth's multiplicative hash), and never appears in training; the test set is
+n ≥ 100 and hash(n) % 10 == 0 (Knuth's multiplicative hash), and never appears in training; the test set is
 2,000 such numbers in canonical British form. Metric: exact-match accuracy of greedy decoding.
 """
 from __future__ import annotations
@@ -30,7 +30,9 @@ TGT_STOI = {c: i for i, c in enumerate(s2s.TARGET_CHARS)}
 
 
 def is_held_out(n: int) -> bool:
-    return (n * 2654435761 % 2**32) % 10 == 0
+    """10 % of the numbers ≥ 100 never appear in training. 0 … 99 are all trained: they are the
+    building blocks (the word "zero" occurs only in the number 0)."""
+    return n >= 100 and (n * 2654435761 % 2**32) % 10 == 0
 
 
 def sample_number(rng: random.Random, held_out: bool) -> int:
@@ -129,11 +131,11 @@ def train(out_dir: Path, smoke: bool = False, log=common.log) -> dict:
         "metrics": {"test_exact_match": round(test_acc, 4), "valid_exact_match": round(best, 4),
                     "test_size": len(test), "test_seed": 2024},
         "architecture": architecture(net.encoder), "decoder_architecture": architecture(net.decoder),
-        "hyper_parameters": hp, "training": {"seconds": seconds, "history": history,
+        "hyper_parameters": hp, "training": {"seconds": seconds, "cpu_seconds": timer.cpu_seconds, "history": history,
                                               "smoke": smoke, **common.environment()},
         "params": common.n_params(net),
         "data": {"source": "synthetic: rnnviz.seq2seq.number_to_words(n), 0 ≤ n ≤ 999,999",
-                 "split": "held-out numbers: (n*2654435761 mod 2**32) % 10 == 0; "
+                 "split": "held-out numbers: n >= 100 and (n*2654435761 mod 2**32) % 10 == 0; "
                           "test = rnnviz.train.numbers.test_set(2000, seed=2024)"},
         "reproduce": f"python -m rnnviz.train {name}",
     }
@@ -146,14 +148,15 @@ twelve" → "312" (0 … 999,999; hyphens and "and" optional).
 its final state is the context vector **c**. Decoder: `nn.{hp['cell']}` hidden {hp['hidden_size']}
 starting from s₀ = c, input [embedding of the previous digit ; c] → linear head over the digits
 and `</s>`. Greedy decoding.
-**Data.** Synthetic (`rnnviz.seq2seq.number_to_words`); 10 % of all numbers are held out from
-training by a hash of the number.
+**Data.** Synthetic (`rnnviz.seq2seq.number_to_words`); 10 % of the numbers ≥ 100 are held out from
+training by a hash of the number (0 … 99 are always trained: they are the building blocks).
 **Metric.** Exact-match accuracy on 2,000 held-out numbers: **{test_acc:.4f}**
 (validation on training-side numbers {best:.4f}).
 **Training.** {hp['steps']} Adam steps of {hp['batch_size']} fresh examples, lr {hp['lr']},
 seed {hp['seed']}; {seconds:.0f} s on 1 CPU thread.
-**Limitations.** Only whole numbers below a million, English words only; no "a hundred",
-"oh", "dozen" or digits in the input (unknown words map to `<unk>`).
+**Limitations.** Only whole numbers below a million in standard form, English words only; no
+"a hundred", "eleven hundred", "oh", "dozen" or digits in the input (unknown words map to
+`<unk>`, and the output for them is meaningless).
 **Reproduce.** `python -m rnnviz.train {name}`.
 """
     common.write_asset(out_dir, net, config, card)

@@ -164,7 +164,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
         "vocab": vocab.to_json(),
         "metrics": {"test_accuracy": round(test_acc, 4), "valid_accuracy": round(best, 4),
                     "test_size": len(test_enc), "probe_accuracy": None, "probe_size": None},
-        "hyper_parameters": hp, "training": {"seconds": seconds, "epochs_run": len(history),
+        "hyper_parameters": hp, "training": {"seconds": seconds, "cpu_seconds": timer.cpu_seconds, "epochs_run": len(history),
                                               "history": history, "smoke": smoke, **common.environment()},
         "params": common.n_params(net), "data": prov,
         "reproduce": f"python -m rnnviz.train {name}",
