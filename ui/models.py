@@ -24,6 +24,7 @@ from rnnviz.text import LEVELS, MAX_TOKENS, clip, tokenize
 from ui import params
 
 UNTRAINED = "untrained"
+UPLOAD_PREFIX = "upload-"  # rnnviz.upload names a student's model "upload-<sha256[:12]>"
 PREFERRED_DEFAULT = "sentiment-lstm"
 IO_ORDER = ("N→1", "N→N", "1→N", "N→M")
 CELL_CHOICES = tuple(models.CELL_CHOICES)  # RNN, LSTM, Bi-LSTM, GRU, Bi-GRU
@@ -98,8 +99,20 @@ def format_metrics(metrics: dict) -> str:
     return ", ".join(parts[:3])
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def get_model(choice: Choice) -> models.Model:
+    """The chosen model: this session's upload (ui.user_model), else a cached shipped/untrained one."""
+    if choice.name.startswith(UPLOAD_PREFIX):
+        from ui import user_model  # imported here: ui.user_model imports this module
+
+        model = user_model.current()
+        if model is None or model.name != choice.name:  # another session's, or removed
+            raise ValueError(t("controls.upload_gone"))
+        return model
+    return _cached_model(choice)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _cached_model(choice: Choice) -> models.Model:
     if choice.trained:
         return models.load(choice.name)
     torch_cell, bidirectional = models.CELL_CHOICES[choice.cell]
@@ -145,11 +158,16 @@ def model_picker(container=None) -> Choice:
     """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens."""
     box = container or st.sidebar
     rows = {row["name"]: row for row in shipped_models()}
-    options = [UNTRAINED] + list(rows)
+    from ui import user_model
+
+    uploaded = user_model.current()  # this session's own upload only (content-hash name)
+    options = [UNTRAINED] + list(rows) + ([uploaded.name] if uploaded is not None else [])
 
     def label(name: str) -> str:
         if name == UNTRAINED:
             return t("controls.untrained")
+        if uploaded is not None and name == uploaded.name:
+            return t("controls.uploaded", source=uploaded.config["source"])
         row = rows[name]
         shape = f"{row['io_shape']} · " if row["io_shape"] else ""
         metric = format_metrics(row["metrics"])
