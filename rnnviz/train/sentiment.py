@@ -183,6 +183,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
 def card(config: dict) -> str:
     hp, m = config["hyper_parameters"], config["metrics"]
     bi = "bidirectional " if config["bidirectional"] else ""
+    cpu = f", {config['training']['cpu_seconds']:.0f} s CPU," if "cpu_seconds" in config["training"] else ""
     return f"""
 # {config['name']}
 
@@ -200,7 +201,7 @@ unclear): the training command fetches them.
 {m['probe_size']}-sentence probe set (`tests/data/sentiment_probe.tsv`).
 **Training.** AdamW lr {hp['lr']}, weight decay {hp['weight_decay']}, dropout {hp['dropout']}, word
 dropout {hp['word_dropout']}, batch {hp['batch_size']}, early stopping (patience {hp['patience']})
-after {config['training']['epochs_run']} epochs, seed {hp['seed']}; {config['training']['seconds']:.0f} s on 1 CPU thread.
+after {config['training']['epochs_run']} epochs, seed {hp['seed']}; {config['training']['seconds']:.0f} s wall-clock{cpu} on 1 thread of a shared 2-core machine.
 **Limitations.** ~8,000 training sentences of 2000s film criticism: it keys on sentiment words, can
 miss sarcasm, and knows nothing about other domains. Words outside the vocabulary are `<unk>`.
 **Reproduce.** `python -m rnnviz.train {config['name']}`.
