@@ -17,6 +17,7 @@ from rnnviz.i18n import t
 from rnnviz.text import MAX_TOKENS
 from ui import charts, equations, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
+from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
 
 PLAYING = "_step_through_playing"
 PLAY_SECONDS = 1.2
@@ -137,7 +138,12 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
     step = int(step)
     if playing:
         st.caption(t("step_through.playing", seconds=PLAY_SECONDS))
-    widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
+    # No token chips here: the chain below shows every token with this step outlined, and the
+    # diagram should start within a 720-pixel projector screen. Unknown words get one line.
+    unknown = sorted(models.unknown_positions(choice, tokens))
+    if unknown:
+        st.caption(plain(f"{t('controls.unknown_token')} "
+                         + ", ".join(f"{i} · {figures.visible_token(tokens[i], 16)}" for i in unknown)))
 
     wires = stepping.wire_values(run, layer, direction, step, unit)
     nonlinearity = getattr(model.module, "nonlinearity", "tanh")

@@ -133,7 +133,7 @@ def _layout_lstm():
         Wire(((50, 24 + BOX_H / 2), (50, 34.5)), "cell_candidate", "g", (51, 30.5)),
         Wire(((50, 39.5), (50, top - 2.5)), arrow=True),
         Wire(((76, top), (76, 36 + 2.5)), arrow=True),
-        Wire(((76, 36 - 2.5), (76, 24 + 2.5)), "tanh_cell_state", "tanh cₜ", (77, 30.5)),
+        Wire(((76, 36 - 2.5), (76, 24 + 2.5)), "tanh_cell_state", "tanh cₜ", (79, 31)),
         Wire(((62 + BOX_W / 2, 24), (73.5, 24)), "output_gate", "o", (66, 29)),
         Wire(((76, 24 - 2.5), (76, bus), (100, bus)), "hidden_state", "hₜ", (84, bus - 4)),
         Wire(((88, bus), (88, 60)), arrow=True),
