@@ -113,6 +113,145 @@ def _coloraxis(name: str, zmin: float, zmax: float) -> dict:
     )
 
 
+def _drop_none(mapping: dict) -> dict:
+    """A layout dict without its unset (None) keys: Plotly's validator drops them; JSON would say null."""
+    return {key: value for key, value in mapping.items() if value is not None}
+
+
+def highlight_shapes(
+    units: Sequence[int], steps: int, step: int | None, unit: int | None, outline: str = OUTLINE,
+) -> list[dict]:
+    """The step (column) and unit (row) outlines of every panel, as plain Plotly shape dicts.
+
+    units: the number of units (rows) of each panel, forward first. Cheap: this is the only part of
+    a heatmap that changes when the learner moves the step or unit selector.
+    """
+    line = dict(color=outline, width=3)
+    shapes = []
+    for d, panel_units in enumerate(units):
+        suffix = "" if d == 0 else str(d + 1)
+        if step is not None and 0 <= step < steps:
+            shapes.append(dict(type="rect", xref=f"x{suffix}", yref=f"y{suffix} domain", x0=step - 0.5,
+                               x1=step + 0.5, y0=0, y1=1, line=line, fillcolor="rgba(0,0,0,0)"))
+        if unit is not None and 0 <= unit < panel_units:
+            shapes.append(dict(type="rect", xref=f"x{suffix} domain", yref=f"y{suffix}", x0=0, x1=1,
+                               y0=unit - 0.5, y1=unit + 0.5, line=line, fillcolor="rgba(0,0,0,0)"))
+    return shapes
+
+
+def heatmap_spec(
+    name: str,
+    panels: Sequence[np.ndarray],
+    tokens: Sequence[str],
+    *,
+    layer: int = 0,
+    step: int | None = None,
+    unit: int | None = None,
+    zrange: tuple[float, float] | None = None,
+    lang: str | None = None,
+    outline: str = OUTLINE,
+) -> dict:
+    """One quantity of one layer as a plain Plotly figure dict (``{"data": [...], "layout": {...}}``).
+
+    Same arguments as :func:`heatmap_figure`. Why a dict: building a ``go.Figure`` property by
+    property runs Plotly's validator on every key (~9 ms per heatmap, 75 % of a Gate Explorer rerun
+    in bench/bench_load.py); writing the dict takes ~0.1 ms. Every key here is checked once by the
+    tests (``go.Figure(spec)`` with validation on), not on every rerun. ``z`` stays a float32
+    numpy array: ``Figure.to_dict()`` turns it into base64 (see the module docstring).
+    """
+    steps = len(tokens)
+    if not panels:
+        raise ValueError("heatmap_figure needs at least one direction")
+    for values in panels:
+        if values.ndim != 2 or values.shape[0] != steps:
+            raise ValueError(f"expected a (T={steps}, H) array per direction, got {values.shape}")
+    zmin, zmax = zrange or value_range(name, panels)
+    ticktext = [display_token(tok) for tok in tokens]
+    label = t(LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
+    n = len(panels)
+    direction_names = (
+        [""] if n == 1 else [t("figures.forward", lang=lang), t("figures.backward", lang=lang)]
+    )
+    # %{x} shows the tick text (the token), %{x:d} the raw position; the words come from the catalogue.
+    hover = (f"<b>%{{x}}</b> · {t('figures.position', lang=lang)} %{{x:d}}<br>"
+             f"{t('figures.unit', lang=lang)} %{{y}}<br>{label} = %{{z:.3f}}")
+    axis_title = dict(text=t("figures.position", lang=lang), font=dict(size=12))
+
+    data: list[dict] = []
+    overlays: list[dict] = []  # the thinned tick-label traces go after the heatmaps
+    layout: dict = {}
+    gap = 0.12 if n > 1 else 0.0
+    height_each = (1.0 - gap * (n - 1)) / n
+    thin = steps > MAX_TICK_LABELS
+    for d, values in enumerate(panels):
+        suffix = "" if d == 0 else str(d + 1)  # Plotly names axes x, x2, y, y2, ...
+        units = values.shape[1]
+        # (T, H) -> (H, T): rows are units, columns are time steps. float32 + contiguous = base64.
+        z = np.ascontiguousarray(values.T, dtype=np.float32)
+        data.append(dict(
+            type="heatmap", z=z, coloraxis="coloraxis", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+            hovertemplate=hover + (f" · {direction_names[d]}" if n > 1 else "") + "<extra></extra>",
+            xgap=0, ygap=0,
+        ))
+        top = 1.0 - d * (height_each + gap)
+        layout[f"yaxis{suffix}"] = dict(
+            domain=[max(0.0, round(top - height_each, 6)), min(1.0, round(top, 6))], autorange="reversed",
+            title=dict(text=(direction_names[d] + "<br>" if n > 1 else "") + t("figures.unit", lang=lang),
+                       font=dict(size=12)),
+            tickmode="auto", nticks=min(units, 8), zeroline=False, showgrid=False, fixedrange=True,
+        )
+        layout[f"xaxis{suffix}"] = _drop_none(dict(
+            anchor=f"y{suffix}", tickmode="array", tickvals=list(range(steps)), ticktext=ticktext,
+            showticklabels=not thin, ticks="" if thin else None, tickfont=dict(size=13),
+            range=[-0.5, steps - 0.5], showgrid=False, zeroline=False, fixedrange=True,
+            matches=None if d == 0 else "x",
+            title=axis_title if d == n - 1 and not thin else None,
+        ))
+        if thin:
+            # Plotly draws every label of an "array" axis (ticklabelstep is ignored there), so a long
+            # sentence would print 400 overlapping words. The heatmap's own axis keeps the full tick
+            # text (the hover label reads it) with labels hidden; an overlaid axis shows every k-th
+            # token. An axis without a trace is not drawn: one invisible point carries it.
+            every = math.ceil(steps / MAX_TICK_LABELS)
+            overlay = f"x{n + d + 1}"
+            overlays.append(dict(type="scatter", x=[0], y=[0], xaxis=overlay, yaxis=f"y{suffix}",
+                                 mode="markers", marker=dict(opacity=0), hoverinfo="skip", showlegend=False))
+            layout[f"xaxis{n + d + 1}"] = _drop_none(dict(
+                overlaying=f"x{suffix}", matches=f"x{suffix}", anchor=f"y{suffix}", side="bottom",
+                tickmode="array", tickvals=list(range(0, steps, every)), ticktext=ticktext[::every],
+                tickfont=dict(size=12), showgrid=False, zeroline=False, fixedrange=True,
+                title=axis_title if d == n - 1 else None,
+            ))
+
+    max_units = max(p.shape[1] for p in panels)
+    panel_px = int(min(270, max(120, 6 * max_units)))  # short enough that the token axis stays on screen
+    layout.update(
+        title=dict(text=t("figures.title", lang=lang, quantity=label, layer=layer + 1),
+                   font=dict(size=16), x=0, xanchor="left"),
+        coloraxis=_coloraxis(name, zmin, zmax),
+        height=panel_px * n + int(gap * panel_px * n) + 150,
+        margin=dict(l=60, r=10, t=40, b=70),
+        # Plotly's built-in "none" template, written out (what go.Figure expands template="none" to):
+        # Streamlit's theme styles the chart; Plotly's default template is ~6 kB per chart.
+        template=dict(data=dict(scatter=[dict(type="scatter")])),
+        hoverlabel=dict(bgcolor="white", bordercolor="#555555", font=dict(size=14, color="#111111")),
+    )
+    shapes = highlight_shapes([p.shape[1] for p in panels], steps, step, unit, outline)
+    if shapes:
+        layout["shapes"] = shapes
+    # Trace order as before: the overlay scatter of a direction was added right after its heatmap.
+    if overlays:
+        data = [trace for pair in zip(data, overlays) for trace in pair]
+    return dict(data=data, layout=layout)
+
+
+def as_figure(spec: dict) -> go.Figure:
+    """A figure dict as a ``go.Figure`` without re-validating every property (``_validate=False``:
+    0.2 ms instead of ~2 ms per heatmap). Only for dicts built by this module, whose keys the tests
+    validate; ``st.plotly_chart`` then only calls ``to_dict()`` (which base64-encodes ``z``)."""
+    return go.Figure(spec, _validate=False)
+
+
 def heatmap_figure(
     name: str,
     panels: Sequence[np.ndarray],
@@ -133,87 +272,8 @@ def heatmap_figure(
     zrange: colour range; default ``value_range(name, panels)``.
     outline: colour of the step / unit outline (contrast with the page background).
     """
-    steps = len(tokens)
-    if not panels:
-        raise ValueError("heatmap_figure needs at least one direction")
-    for values in panels:
-        if values.ndim != 2 or values.shape[0] != steps:
-            raise ValueError(f"expected a (T={steps}, H) array per direction, got {values.shape}")
-    zmin, zmax = zrange or value_range(name, panels)
-    ticktext = [display_token(tok) for tok in tokens]
-    label = t(LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
-    n = len(panels)
-    direction_names = (
-        [""] if n == 1 else [t("figures.forward", lang=lang), t("figures.backward", lang=lang)]
-    )
-    # %{x} shows the tick text (the token), %{x:d} the raw position; the words come from the catalogue.
-    hover = (f"<b>%{{x}}</b> · {t('figures.position', lang=lang)} %{{x:d}}<br>"
-             f"{t('figures.unit', lang=lang)} %{{y}}<br>{label} = %{{z:.3f}}")
-
-    highlight = dict(color=outline, width=3)
-    fig = go.Figure()
-    gap = 0.12 if n > 1 else 0.0
-    height_each = (1.0 - gap * (n - 1)) / n
-    for d, values in enumerate(panels):
-        suffix = "" if d == 0 else str(d + 1)  # Plotly names axes x, x2, y, y2, ...
-        units = values.shape[1]
-        # (T, H) -> (H, T): rows are units, columns are time steps. float32 + contiguous = base64.
-        z = np.ascontiguousarray(values.T, dtype=np.float32)
-        fig.add_trace(go.Heatmap(
-            z=z, coloraxis="coloraxis", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
-            hovertemplate=hover + (f" · {direction_names[d]}" if n > 1 else "") + "<extra></extra>",
-            xgap=0, ygap=0,
-        ))
-        top = 1.0 - d * (height_each + gap)
-        fig.layout[f"yaxis{suffix}"] = dict(
-            domain=[max(0.0, round(top - height_each, 6)), min(1.0, round(top, 6))], autorange="reversed",
-            title=dict(text=(direction_names[d] + "<br>" if n > 1 else "") + t("figures.unit", lang=lang),
-                       font=dict(size=12)),
-            tickmode="auto", nticks=min(units, 8), zeroline=False, showgrid=False, fixedrange=True,
-        )
-        thin = steps > MAX_TICK_LABELS
-        fig.layout[f"xaxis{suffix}"] = dict(
-            anchor=f"y{suffix}", tickmode="array", tickvals=list(range(steps)), ticktext=ticktext,
-            showticklabels=not thin, ticks="" if thin else None, tickfont=dict(size=13),
-            range=[-0.5, steps - 0.5], showgrid=False, zeroline=False, fixedrange=True,
-            matches=None if d == 0 else "x",
-            title=dict(text=t("figures.position", lang=lang), font=dict(size=12)) if d == n - 1 and not thin else None,
-        )
-        if thin:
-            # Plotly draws every label of an "array" axis (ticklabelstep is ignored there), so a long
-            # sentence would print 400 overlapping words. The heatmap's own axis keeps the full tick
-            # text (the hover label reads it) with labels hidden; an overlaid axis shows every k-th
-            # token. An axis without a trace is not drawn: one invisible point carries it.
-            every = math.ceil(steps / MAX_TICK_LABELS)
-            overlay = f"x{n + d + 1}"
-            fig.add_trace(go.Scatter(x=[0], y=[0], xaxis=overlay, yaxis=f"y{suffix}", mode="markers",
-                                     marker=dict(opacity=0), hoverinfo="skip", showlegend=False))
-            fig.layout[f"xaxis{n + d + 1}"] = dict(
-                overlaying=f"x{suffix}", matches=f"x{suffix}", anchor=f"y{suffix}", side="bottom",
-                tickmode="array", tickvals=list(range(0, steps, every)), ticktext=ticktext[::every],
-                tickfont=dict(size=12), showgrid=False, zeroline=False, fixedrange=True,
-                title=dict(text=t("figures.position", lang=lang), font=dict(size=12)) if d == n - 1 else None,
-            )
-        ydomain = f"y{suffix} domain"
-        if step is not None and 0 <= step < steps:
-            fig.add_shape(type="rect", xref=f"x{suffix}", yref=ydomain, x0=step - 0.5, x1=step + 0.5,
-                          y0=0, y1=1, line=highlight, fillcolor="rgba(0,0,0,0)")
-        if unit is not None and 0 <= unit < units:
-            fig.add_shape(type="rect", xref=f"x{suffix} domain", yref=f"y{suffix}", x0=0, x1=1,
-                          y0=unit - 0.5, y1=unit + 0.5, line=highlight, fillcolor="rgba(0,0,0,0)")
-
-    max_units = max(p.shape[1] for p in panels)
-    panel_px = int(min(270, max(120, 6 * max_units)))  # short enough that the token axis stays on screen
-    fig.update_layout(
-        title=dict(text=t("figures.title", lang=lang, quantity=label, layer=layer + 1),
-                   font=dict(size=16), x=0, xanchor="left"),
-        coloraxis=_coloraxis(name, zmin, zmax),
-        height=panel_px * n + int(gap * panel_px * n) + 150,
-        margin=dict(l=60, r=10, t=40, b=70),
-        template="none",  # Streamlit's theme styles it; Plotly's default template is ~6 kB per chart
-        hoverlabel=dict(bgcolor="white", bordercolor="#555555", font=dict(size=14, color="#111111")),
-    )
-    return fig
+    return as_figure(heatmap_spec(name, panels, tokens, layer=layer, step=step, unit=unit, zrange=zrange,
+                                  lang=lang, outline=outline))
 
 
 def layer_figures(

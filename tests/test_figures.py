@@ -189,3 +189,22 @@ def test_long_sentences_label_every_kth_token_but_hover_names_each():
         assert list(overlay.ticktext) == [display_token(tok) for tok in tokens[::every]]
     short = heatmap_figure("forget_gate", [rand(5, 3)], TOKENS)
     assert short.layout.xaxis.showticklabels and len(short.data) == 1
+
+
+@pytest.mark.parametrize("steps, directions, step, unit", [(5, 1, 2, 1), (5, 2, None, None), (150, 2, 7, 0)])
+def test_unvalidated_figures_are_valid_plotly(steps, directions, step, unit):
+    """The builders write plain dicts and skip Plotly's per-property validation on every rerun
+    (``figures.as_figure``); here every key and value goes through the full validator once: a
+    misspelt property or a bad value raises, and the validated figure sends the same JSON."""
+    import plotly.graph_objects as go
+
+    panels = [rand(steps, 4, -2, 2, seed=d) for d in range(directions)]
+    tokens = [f"<i>{i}" for i in range(steps)]
+    for name in ("forget_gate", "cell_state"):
+        raw = figures.heatmap_spec(name, panels, tokens, layer=1, step=step, unit=unit, outline="#ffffff")
+        strict = go.Figure(raw)  # skip_invalid=False: raises ValueError on anything Plotly does not know
+        fast = heatmap_figure(name, panels, tokens, layer=1, step=step, unit=unit, outline="#ffffff")
+        assert json.loads(pio.to_json(strict)) == spec(fast)
+        assert spec(fast)["data"][0]["z"]["dtype"] == "f4"  # still base64 float32 without the validator
+    with pytest.raises(ValueError):  # the check above can fail: the validator rejects an unknown key
+        go.Figure({"data": [], "layout": {"xaxis": {"tickvalz": [0]}}})
