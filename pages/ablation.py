@@ -164,6 +164,8 @@ def render() -> None:
     if total > len(tokens):
         st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
     with st.sidebar:
+        if not choice.trained:
+            st.caption(t("ablation.untrained_note"))
         spec = force_controls(model, tokens, model.cell)
     spec.check(model.cell)
     st.markdown(summary(spec, tokens, model.bidirectional))

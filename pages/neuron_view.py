@@ -83,8 +83,14 @@ def unit_finder(run: models.Run, tokens: list[str], level: str, quantity: str, u
                       unit=best.unit, r=best.r, n=best.n))
         if best.n < FEW_STEPS:
             st.warning(t("neuron_view.weak_warning", n=best.n), icon=":material/warning:")
-        st.button(t("neuron_view.use_best"), key="nv_use_best", icon=":material/colorize:", type="primary",
-                  on_click=_use, args=(best.layer, best.direction, best.unit))
+        pick, go = st.columns([1, 2], vertical_alignment="bottom")
+        with pick:  # any ranked unit, not only the best (an action, not view state: the unit goes to the URL)
+            rank = st.selectbox(t("neuron_view.use_rank"), options=list(range(1, len(scores) + 1)), key="nv_rank")
+        chosen = scores[int(rank) - 1]
+        with go:
+            st.button(t("neuron_view.use_best") if rank == 1 else t("neuron_view.use_rank") + f" #{rank}",
+                      key="nv_use_best", icon=":material/colorize:", type="primary",
+                      on_click=_use, args=(chosen.layer, chosen.direction, chosen.unit))
         rows = [{t("neuron_view.rank_column"): k, t("neuron_view.layer_column"): s.layer + 1,
                  t("neuron_view.direction_column"): arrow(s.direction).strip() or "→",
                  t("neuron_view.unit_column"): s.unit, t("neuron_view.r_column"): round(s.r, 3)}
@@ -127,6 +133,8 @@ def render() -> None:
         units = run.get(quantity, layer, direction).shape[1]
         unit = lessons.unit_selector(units, t("neuron_view.unit"), help=t("neuron_view.unit_help"))
         show_top = False
+        if model.trained and not is_lm:
+            st.caption(t("neuron_view.no_top"))
         if is_lm:
             show_top = bool(params.bound(st.toggle, t("neuron_view.show_top"), key="top",
                                          default=len(tokens) <= TOP_DEFAULT_MAX,

@@ -155,6 +155,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
              else run.get("hidden_state", layer, d)[:, 0] * float("nan") for d in range(run.num_directions)]
         charts.show(diagram.chain_figure(tokens, h, step=step, unit=unit), key="st_chain")
     with right:
+        st.caption(plain(t("step_through.token", step=step, token=figures.visible_token(tokens[step], 24))))
         with friendly_errors():
             values = stepping.step_values(model.module, model.inputs(tokens), run, layer, direction, step, unit)
             show_equations(values, focus, run.cell)

@@ -106,3 +106,13 @@ def test_language_model_shows_top5_next_tokens():
         [b.replace(" ", "␣") for b in best]
     at.toggle(key="top").set_value(False).run()
     assert 'class="nx"' not in at.get("html")[0].proto.body and at.query_params["top"] == "False"
+
+
+def test_any_ranked_unit_can_colour_the_text():
+    at = open_page({"sentence": SENTENCE, "model": "untrained", "annotation": "inside_quotes"})
+    at.selectbox(key="nv_rank").set_value(3).run()
+    table = at.dataframe[0].value
+    layer, unit = int(table.iloc[2, 1]), int(table.iloc[2, 3])
+    at.button(key="nv_use_best").click().run()
+    assert not at.exception and at.session_state["unit"] == unit and at.session_state["layer"] == layer - 1
+    assert at.query_params["unit"] == str(unit)
