@@ -245,3 +245,14 @@ def test_equations_in_pytorch_convention_and_one_line_per_quantity(app_test, cel
     assert len(meanings) == PER_LAYER[cell]
     gru_note = any("z near 1 keeps the old state" in i.value for i in at.info)
     assert gru_note == (cell == "GRU")
+
+
+def test_no_full_garbage_collection_after_every_rerun():
+    """Streamlit's default runner.postScriptGC runs gc.collect(2) after each script run: with torch,
+    plotly and pandas loaded that is ~150 ms of server CPU per rerun (bench/bench_load.py), enough
+    to make a class of 50 queue. The config must keep it off."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
