@@ -9,7 +9,8 @@ Both apps run in Streamlit's AppTest (same process, same script-runner overhead 
   new 40-token sentence and press Enter (so the trace is *not* cached), and separately, move the
   time-step slider (trace cached: only the figures are redrawn);
 - the floor: a 15-line script that reads the same arrays from an .npz and calls the same
-  rnnviz.figures builders and st.plotly_chart — the least any app drawing these figures must do.
+  rnnviz.figures builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
+  app drawing these figures must do.
 
 Times are medians; the ratio uses process CPU time (robust on a shared machine), wall time is
 printed too. Payload: the bytes of every plotly_chart element the page sends (protobuf, the spec JSON inside it)
@@ -47,16 +48,17 @@ TOKENS = 40
 FLOOR_APP = textwrap.dedent('''
     import numpy as np, streamlit as st
     from rnnviz import figures
+    from ui import charts
     data = np.load(DATA, allow_pickle=False)
     st.text_input("Sentence", key="sentence")
     tokens = [str(t) for t in data["tokens"]]
     meta = data["meta"]; quantities = [str(q) for q in data["quantities"]]
     get = lambda name, layer, d: data[f"{name}|{layer}|{d}"]
-    grid = figures.layer_figures(get, quantities, tokens, num_layers=int(meta[0]),
-                                 num_directions=int(meta[1]), step=int(meta[2]), unit=0)
+    grid = figures.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
+                               num_directions=int(meta[1]), step=int(meta[2]), unit=0)
     for layer, row in enumerate(grid):
         for name, fig in row:
-            st.plotly_chart(fig, width="stretch", key=f"{layer}-{name}")
+            charts.show(fig, key=f"{layer}-{name}")
 ''')
 
 

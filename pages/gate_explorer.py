@@ -118,9 +118,10 @@ def render() -> None:
     if run.cell == "GRU":
         st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
-    grid = figures.layer_figures(run.get, run.quantities, tokens, num_layers=run.num_layers,
-                                 num_directions=run.num_directions, step=step, unit=unit,
-                                 outline=charts.outline_colour())
+    # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/figures.py)
+    grid = figures.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
+                               num_directions=run.num_directions, step=step, unit=unit,
+                               outline=charts.outline_colour())
     per_row = 2 if len(tokens) <= WIDE_SENTENCE else 1  # two heatmaps a row while tokens stay legible
     for layer, layer_figs in enumerate(grid):
         if run.num_layers > 1:

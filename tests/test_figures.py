@@ -208,3 +208,21 @@ def test_unvalidated_figures_are_valid_plotly(steps, directions, step, unit):
         assert spec(fast)["data"][0]["z"]["dtype"] == "f4"  # still base64 float32 without the validator
     with pytest.raises(ValueError):  # the check above can fail: the validator rejects an unknown key
         go.Figure({"data": [], "layout": {"xaxis": {"tickvalz": [0]}}})
+
+
+def test_layer_specs_are_the_figures_json_with_typed_arrays():
+    """The Gate Explorer's fast path (finished dicts, z pre-encoded) sends exactly what the figures
+    would: same JSON, z base64 float32 in plotly.js's typed-array form, equal to the trace."""
+    torch.manual_seed(0)
+    tr = rnnviz.trace(torch.nn.LSTM(6, 5, num_layers=2, bidirectional=True), torch.randn(len(TOKENS), 6))
+    kwargs = dict(num_layers=tr.num_layers, num_directions=tr.num_directions, step=2, unit=1, outline="#ffffff")
+    fast = figures.layer_specs(tr.get, tr.quantities, TOKENS, **kwargs)
+    slow = layer_figures(tr.get, tr.quantities, TOKENS, **kwargs)
+    for layer, (fast_row, slow_row) in enumerate(zip(fast, slow)):
+        for (name, ready), (same_name, fig) in zip(fast_row, slow_row):
+            assert name == same_name
+            sent = json.loads(pio.to_json(ready, validate=False))
+            assert sent == spec(fig)
+            for d, trace_json in enumerate(sent["data"]):
+                np.testing.assert_array_equal(decode_z(trace_json), tr.get(name, layer, d).T)
+    assert figures.typed_array(np.arange(6, dtype=np.float32).reshape(2, 3))["shape"] == "2, 3"

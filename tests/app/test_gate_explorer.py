@@ -208,7 +208,7 @@ def test_an_internal_error_becomes_a_friendly_message(app_test, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(figures, "layer_figures", broken)
+    monkeypatch.setattr(figures, "layer_specs", broken)
     at = app_test(untrained(sentence="boom"))
     assert not at.exception
     assert [e.value for e in at.error] == [t("app.error")]
@@ -256,3 +256,26 @@ def test_no_full_garbage_collection_after_every_rerun():
 
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_a_finished_figure_dict_reaches_the_page_unchanged():
+    """ui.charts.show sends a finished dict from rnnviz.figures as it is (no re-validation): the
+    chart spec equals the one of the same figure passed as a go.Figure, z still base64 float32."""
+    from streamlit.testing.v1 import AppTest
+
+    script = '''
+import numpy as np
+from rnnviz import figures
+from ui import charts
+values = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
+get = lambda name, layer, d: values
+kwargs = dict(num_layers=1, num_directions=1, step=1, unit=2)
+charts.show(figures.layer_specs(get, ["hidden_state"], ["a", "<b>", "a", "c"], **kwargs)[0][0][1], key="ready")
+charts.show(figures.layer_figures(get, ["hidden_state"], ["a", "<b>", "a", "c"], **kwargs)[0][0][1], key="figure")
+'''
+    at = AppTest.from_string(script, default_timeout=60).run()
+    assert_clean(at)
+    ready, figure = charts(at)
+    assert ready == figure
+    np.testing.assert_array_equal(z_of(ready["data"][0]), np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3).T)
+    assert ready["layout"]["xaxis"]["ticktext"] == ["a", "&lt;b&gt;", "a", "c"]
