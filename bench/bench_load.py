@@ -9,7 +9,9 @@ What it does (loopback only, every loop bounded):
    `BackMsg.rerun_script` carrying the widget states, answered by `ForwardMsg`s (`new_session`,
    `delta`s, ..., `script_finished`). The first run tells us the id of the text box with key
    `sentence` (the app's contract); every later interaction sets it to a new sentence;
-3. one session alone types `--single` sentences -> the single-user interaction times;
+3. one session alone types `--single` sentences -> the single-user interaction times; then it moves
+   the unit slider `--moves` times (with the id of the st.fragment holding the slider, as the
+   browser sends it: only that fragment reruns) -> slider-move times and server CPU per move;
 4. N sessions connect (staggered over `--ramp` s) and each types `--rounds` different sentences with
    a random think time around `--think` s -> the loaded interaction times;
 5. a sampler thread records the server's resident memory (RSS, process + children) every 50 ms.
@@ -120,6 +122,9 @@ class Session:
         self.url, self.timeout = url, timeout
         self.ws = None
         self.sentence_id: str | None = None
+        self.sentence = ""  # the text this session last typed (sent again with a slider move)
+        self.unit_id: str | None = None  # the unit slider (key "unit"), if the page has one
+        self.unit_fragment = ""  # id of the st.fragment holding it ("" = not in a fragment)
         self.errors: list[str] = []
 
     async def open(self):
@@ -131,14 +136,27 @@ class Session:
 
     async def type(self, text: str) -> float:
         """Set the sentence box to `text`; seconds until the rerun finished."""
+        self.sentence = text
         return await self._run(text)
 
-    async def _run(self, text: str | None) -> float:
+    async def move_unit(self, unit: int) -> float:
+        """Move the unit slider to `unit`, as the browser does: the widget states plus, when the
+        slider lives in an st.fragment, that fragment's id (only the fragment reruns)."""
+        if self.unit_id is None:
+            raise RuntimeError("no slider with key 'unit' on the page")
+        return await self._run(self.sentence, unit=unit, fragment_id=self.unit_fragment)
+
+    async def _run(self, text: str | None, unit: int | None = None, fragment_id: str = "") -> float:
         msg = BackMsg()
         msg.rerun_script.query_string = ""
+        msg.rerun_script.fragment_id = fragment_id
         if text is not None:
             w = msg.rerun_script.widget_states.widgets.add()
             w.id, w.string_value = self.sentence_id, text
+        if unit is not None:
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id = self.unit_id
+            w.double_array_value.data.append(float(unit))
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         while True:  # bounded by the timeout below
@@ -151,10 +169,13 @@ class Session:
                 which = el.WhichOneof("type")
                 if which == "text_input" and el.text_input.id.endswith("-sentence"):
                     self.sentence_id = el.text_input.id
+                elif which == "slider" and el.slider.id.endswith("-unit"):
+                    self.unit_id, self.unit_fragment = el.slider.id, fwd.delta.fragment_id
                 elif which == "exception":
                     self.errors.append(el.exception.message[:200])
             elif kind == "script_finished":
-                if fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                if fwd.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                           ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                     return time.perf_counter() - start
 
     async def close(self):
@@ -173,7 +194,9 @@ def pct(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-async def single_user(url: str, n: int, timeout: float, rng: random.Random, on_warm=lambda: None) -> list[float]:
+async def single_user(url: str, n: int, timeout: float, rng: random.Random, on_warm=lambda: None,
+                      moves: int = 0, move_times: list[float] | None = None, on_moves=lambda: None) -> list[float]:
+    move_times = [] if move_times is None else move_times
     s = Session(url, timeout)
     await s.open()
     await s.type(sentence(rng))  # warm-up: first trace of a new sentence shape
@@ -181,6 +204,10 @@ async def single_user(url: str, n: int, timeout: float, rng: random.Random, on_w
     times = []
     for _ in range(n):
         times.append(await s.type(sentence(rng)))
+        await asyncio.sleep(0.2)
+    on_moves()
+    for i in range(moves):  # the same session then moves the unit slider (the trace is cached)
+        move_times.append(await s.move_unit(1 + i % 3))
         await asyncio.sleep(0.2)
     await s.close()
     if s.errors:
@@ -224,6 +251,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds before one rerun counts as failed")
     ap.add_argument("--threads", default=None, help="OMP_NUM_THREADS for the server (torch's intra-op threads)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--moves", type=int, default=12,
+                    help="unit-slider moves by the lone user after its sentences (0: none)")
     args = ap.parse_args(argv)
 
     load_before = os.getloadavg()[0]  # the host is shared: a busy machine inflates every figure
@@ -233,10 +262,13 @@ def main(argv=None) -> dict:
     sampler.start()
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     try:
-        warm = []
+        warm, moved, move_times = [], [], []
         single = asyncio.run(single_user(url, args.single, args.timeout, random.Random(args.seed),
-                                         on_warm=lambda: warm.append(server_cpu(server.pid))))
+                                         on_warm=lambda: warm.append(server_cpu(server.pid)),
+                                         moves=args.moves, move_times=move_times,
+                                         on_moves=lambda: moved.append(server_cpu(server.pid))))
         cpu0 = warm[0]
+        cpu_moves = moved[0]
         cpu1 = server_cpu(server.pid)
         idle_rss = sampler.peak
         loaded, connects, errors = asyncio.run(classroom(
@@ -263,7 +295,10 @@ def main(argv=None) -> dict:
         "cpu_count": os.cpu_count(), "threads": args.threads or "torch default",
         # server CPU seconds per script run (a connect is one run, a sentence one more): what a
         # rerun costs whatever else the host is doing; capacity ~ cores / this, in reruns per second
-        "server_cpu_ms_per_run_single": 1000 * (cpu1 - cpu0) / args.single,
+        "server_cpu_ms_per_run_single": 1000 * (cpu_moves - cpu0) / args.single,
+        "move_p50_ms": 1000 * pct(move_times, 50) if move_times else None,
+        "move_p95_ms": 1000 * pct(move_times, 95) if move_times else None,
+        "server_cpu_ms_per_move": 1000 * (cpu1 - cpu_moves) / len(move_times) if move_times else None,
         "server_cpu_ms_per_run_loaded": 1000 * (cpu2 - cpu1) / max(1, len(loaded) + len(connects)),
         "loadavg_1min_before": load_before, "loadavg_1min_after": os.getloadavg()[0],
     }
@@ -271,6 +306,10 @@ def main(argv=None) -> dict:
     result["p95_ratio"] = ratio
     print(f"single session : p50 {result['single_p50_ms']:7.1f} ms   p95 {result['single_p95_ms']:7.1f} ms"
           f"   ({len(single)} sentences)")
+    if move_times:
+        print(f"slider moves   : p50 {result['move_p50_ms']:7.1f} ms   p95 {result['move_p95_ms']:7.1f} ms"
+              f"   ({len(move_times)} unit moves, one session, server CPU "
+              f"{result['server_cpu_ms_per_move']:.0f} ms each)")
     if loaded:
         print(f"{args.sessions:3d} sessions    : p50 {result['loaded_p50_ms']:7.1f} ms   p95 "
               f"{result['loaded_p95_ms']:7.1f} ms   max {result['loaded_max_ms']:7.1f} ms"

@@ -79,25 +79,14 @@ def show_equations(cell: str, bidirectional: bool) -> None:
         st.caption(t("gate_explorer.equations_source"))
 
 
+@st.fragment
 @safe
-def render() -> None:
-    st.title(t("gate_explorer.title"))
-    st.caption(t("gate_explorer.intro"))
-
-    choice = models.model_picker()
-    model = models.get_model(choice)
-    with st.sidebar:
-        model_summary(choice, model)
-
-    text = widgets.sentence_input()
-    tokens, total = models.tokens_for(choice, text)
-    if not tokens:
-        st.info(t("gate_explorer.empty_prompt"), icon=":material/edit:")
-        return
-    if total > len(tokens):
-        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
-
-    run = models.run_model(choice, tuple(tokens))
+def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
+    """The step / unit selectors and everything that depends on them: chips, exact values,
+    prediction, heatmaps. A fragment (``st.fragment``): moving a slider reruns only this function,
+    not the app shell, model picker, sentence box and trace lookup above it (a full rerun happens
+    when those change, and calls this again with the new tokens)."""
+    run = models.run_model(choice, tokens)  # cached (st.cache_data): the same Run as the full run's
     if run.prediction is not None:  # trained model: its prediction beside the controls, above the maps
         controls, side = st.columns([3, 1], gap="medium")
     else:
@@ -131,5 +120,27 @@ def render() -> None:
             for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
                 with column:
                     charts.show(fig, key=f"heatmap-{layer}-{name}")
+
+
+@safe
+def render() -> None:
+    st.title(t("gate_explorer.title"))
+    st.caption(t("gate_explorer.intro"))
+
+    choice = models.model_picker()
+    model = models.get_model(choice)
+    with st.sidebar:
+        model_summary(choice, model)
+
+    text = widgets.sentence_input()
+    tokens, total = models.tokens_for(choice, text)
+    if not tokens:
+        st.info(t("gate_explorer.empty_prompt"), icon=":material/edit:")
+        return
+    if total > len(tokens):
+        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
+
+    explore(choice, tuple(tokens))
+
 
 render()
