@@ -88,8 +88,12 @@ def visible_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
 
 def display_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
     """A token as safe tick / hover text: :func:`visible_token`, then HTML-escaped (Plotly renders
-    ``<b>``, ``<a href>``, ``<span style>`` in labels, so user text must never reach it raw)."""
-    return html.escape(visible_token(token, max_chars), quote=True)
+    ``<b>``, ``<a href>``, ``<span style>`` in labels, so user text must never reach it raw).
+
+    Quotes stay as they are: with ``<`` escaped they cannot open an attribute, and Plotly decodes only
+    ``&lt; &gt; &amp;`` and numeric entities, so ``&quot;`` would show literally. Also safe as HTML
+    element content (the token chips); attribute values need ``html.escape(..., quote=True)``."""
+    return html.escape(visible_token(token, max_chars), quote=False)
 
 
 def value_range(name: str, arrays: Sequence[np.ndarray]) -> tuple[float, float]:
