@@ -171,6 +171,14 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
 
 # --------------------------------------------------------------------------- vanishing gradients
 
+def _one_two_five_ticks(lo: float, hi: float) -> dict:
+    """tickvals / ticktext at 1, 2, 5 × 10^k covering [lo, hi], written as plain numbers."""
+    vals = [m * 10.0 ** k for k in range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+            for m in (1, 2, 5)]
+    vals = [v for v in vals if lo / 2.5 <= v <= hi * 2.5]
+    return {"tickmode": "array", "tickvals": vals, "ticktext": [f"{v:.3g}" for v in vals]}
+
+
 def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens: Sequence[str],
                     lang: str | None = None) -> go.Figure:
     """Two panels over position t, log scale: ‖∂h_T/∂h_t‖ (left) and ‖∂h_T/∂x_t‖ (right).
@@ -200,9 +208,13 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
         decades = np.log10(positive.max() / positive.min()) if positive.size else 0.0
         fig.update_xaxes(**_token_axis(tokens), row=1, col=col,
                          title=dict(text=t("gradients.position_axis", lang=lang), font=dict(size=12)))
-        # Label whole decades when the curves span several (no crowd of 2, 3, 4 … labels); else 2 and 5.
+        # Label whole decades when the curves span several (no crowd of 2, 3, 4 … labels); else 1-2-5
+        # steps written out in full ("0.5", not Plotly's bare minor digit "5" that reads as five).
+        ticks = {}
+        if positive.size and decades < 2:
+            ticks = _one_two_five_ticks(positive.min(), positive.max())
         fig.update_yaxes(type="log", exponentformat="power", showgrid=True, gridcolor="#E5E5E5", row=1, col=col,
-                         fixedrange=True, dtick=1 if decades >= 2 else "D2")
+                         fixedrange=True, **(ticks or {"dtick": 1}))
     fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=12)), row=1, col=1)
     fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
                       legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=15)), **LAYOUT)

@@ -81,3 +81,13 @@ def test_io_figures():
     assert context_figure(np.linspace(-1, 1, 8)).data[0].z.shape == (1, 8)
     dec = decoder_figure(probs, list("abcde"), ["a", "b", "</s>"])
     assert (dec.data[0].zmin, dec.data[0].zmax) == (0, 1) and "&lt;/s&gt;" in dec.layout.yaxis.ticktext[-1]
+
+
+def test_log_ticks_within_two_decades_are_written_in_full():
+    from rnnviz.view_figures import _one_two_five_ticks
+
+    ticks = _one_two_five_ticks(0.3, 4.0)
+    assert ticks["tickmode"] == "array"
+    pairs = dict(zip(ticks["tickvals"], ticks["ticktext"]))
+    assert pairs[0.5] == "0.5" and pairs[1.0] == "1" and pairs[2.0] == "2"  # not a bare minor "5"
+    assert min(ticks["tickvals"]) <= 0.3 * 2.5 and max(ticks["tickvals"]) >= 4.0 / 2.5
