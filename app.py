@@ -1,8 +1,10 @@
 """rnnviz — see every gate and state of a recurrent cell at every time step, exact to PyTorch.
 
 Run: ``streamlit run app.py``. This file only sets up the page, the language and the navigation;
-each lesson is a file in pages/. To add a page, append one ``st.Page`` to ``PAGES`` (with
-``st.navigation``, pages/ is not auto-discovered).
+each lesson is a file in views/. To add a page, append one ``st.Page`` to ``PAGES``. The folder is
+not called ``pages/`` on purpose: Streamlit still auto-discovers a ``pages/`` folder next to the main
+script, and a cold server's first request for a lesson link would run that file without app.py (no
+language, no navigation, a "Page not found" dialog).
 """
 
 import streamlit as st
@@ -29,16 +31,16 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/repeat:", lay
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
 
 PAGES = [
-    st.Page("pages/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:",
+    st.Page("views/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:",
             url_path="gates", default=True),
-    st.Page("pages/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
-    st.Page("pages/step_through.py", title=t("step_through.page"), icon=":material/step:", url_path="step-through"),
-    st.Page("pages/pytorch_shapes.py", title=t("pytorch_shapes.page"), icon=":material/data_array:", url_path="pytorch-shapes"),
-    st.Page("pages/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
-    st.Page("pages/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
-    st.Page("pages/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
-    st.Page("pages/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
-    st.Page("pages/ablation.py", title=t("ablation.page"), icon=":material/content_cut:", url_path="ablation"),
+    st.Page("views/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
+    st.Page("views/step_through.py", title=t("step_through.page"), icon=":material/step:", url_path="step-through"),
+    st.Page("views/pytorch_shapes.py", title=t("pytorch_shapes.page"), icon=":material/data_array:", url_path="pytorch-shapes"),
+    st.Page("views/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
+    st.Page("views/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
+    st.Page("views/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
+    st.Page("views/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
+    st.Page("views/ablation.py", title=t("ablation.page"), icon=":material/content_cut:", url_path="ablation"),
 ]
 
 page = st.navigation(PAGES)

@@ -15,7 +15,7 @@ from rnnviz import i18n
 from rnnviz.i18n import catalogue, languages, placeholders, set_language, t
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
+CODE = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
         *sorted((ROOT / "rnnviz").glob("*.py"))]
 
 

@@ -126,7 +126,7 @@ def test_current_language_drives_t():
 
 # --- no user-facing literal outside the catalogue --------------------------------------------------
 
-SCANNED = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+SCANNED = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 
 # Streamlit calls that put text on the page, and which of their arguments is text.
 TEXT_CALLS = {
@@ -215,7 +215,7 @@ def literal_violations(path: Path) -> list[str]:
             continue
         if name in ALLOWED_CALLS or name not in TEXT_CALLS:
             continue
-        if name in PATH_FIRST:  # st.Page("pages/x.py", title=...), st.page_link("pages/x.py", label=...)
+        if name in PATH_FIRST:  # st.Page("views/x.py", title=...), st.page_link("views/x.py", label=...)
             args = []
         else:
             args = list(node.args[:1]) if name not in ("write", "tabs") else list(node.args)
@@ -249,7 +249,7 @@ def test_the_literal_scan_catches_literals(tmp_path):
         'st.code("print(1)")\nst.latex(r"h_t = \\tanh(a_t)")\n'  # fine: code and formulas
         'log.error("for the developer")\n'          # fine: not Streamlit
         'st.button(t("a.b"), icon=":material/edit:")\n'  # fine: an icon is not text
-        'st.Page("pages/a.py", title="Untranslated")\n',
+        'st.Page("views/a.py", title="Untranslated")\n',
         encoding="utf-8")
     global ROOT
     saved, ROOT = ROOT, tmp_path

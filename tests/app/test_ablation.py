@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import Force, models
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "ablation.py")
+PAGE = str(ROOT / "views" / "ablation.py")
 SENTENCE = "it is not <i>bad</i> at all"
 
 

@@ -12,7 +12,7 @@ import torch
 
 from rnnviz import models
 
-PAGE = "pages/compare_cells.py"
+PAGE = "views/compare_cells.py"
 SENTIMENT = ["sentiment-rnn", "sentiment-lstm", "sentiment-bilstm", "sentiment-gru", "sentiment-bigru"]
 ALL_TRAINED = all(name in models.available() for name in SENTIMENT)
 

@@ -13,7 +13,7 @@ import torch
 
 from rnnviz import models
 
-PAGE = "pages/gradients.py"
+PAGE = "views/gradients.py"
 
 
 def decode(a) -> np.ndarray:

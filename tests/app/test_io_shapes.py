@@ -13,7 +13,7 @@ import torch
 
 from rnnviz import models
 
-PAGE = "pages/io_shapes.py"
+PAGE = "views/io_shapes.py"
 SHIPPED = set(models.available())
 LM = next((n for n in ("shakespeare-lstm", "shakespeare-gru", "shakespeare-rnn") if n in SHIPPED), None)
 

@@ -1,6 +1,6 @@
 """Every registered page in both languages (AppTest), the language switch, lesson links, lesson mode.
 
-The pages are read from app.py's ``PAGES`` (its ``st.Page("pages/....py", ...)`` calls), so a page
+The pages are read from app.py's ``PAGES`` (its ``st.Page("views/....py", ...)`` calls), so a page
 added there is tested here without editing this file. A page "works" when the run raises nothing,
 shows no friendly error (ui/safety.py turns exceptions into ``st.error`` — a page can fail without
 an exception reaching AppTest), and — in Chinese — its title and some of its text are Chinese.
@@ -117,7 +117,7 @@ def test_every_page_in_both_languages(app_test, lang):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(bool(SHADOWED), strict=True, reason=f"pages/ auto-discovery shadows {SHADOWED}: rename the "
+@pytest.mark.xfail(bool(SHADOWED), strict=True, reason=f"views/ auto-discovery shadows {SHADOWED}: rename the "
                    "folder (e.g. views/) or give these pages a url_path unlike their file name")
 def test_pages_reached_through_app(app_test):
     """Every page must run inside app.py (language, navigation, lesson links), not on its own."""

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import annotations, models
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "neuron_view.py")
+PAGE = str(ROOT / "views" / "neuron_view.py")
 SENTENCE = 'she said "it is <b>not</b> bad" ( really )'
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from rnnviz.shapes import ShapeConfig, run
 
-PAGE = "pages/pytorch_shapes.py"
+PAGE = "views/pytorch_shapes.py"
 
 
 def decode(z) -> np.ndarray:

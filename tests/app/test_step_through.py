@@ -16,7 +16,7 @@ from ui.models import CELL_CHOICES
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGE = "pages/step_through.py"
+PAGE = "views/step_through.py"
 SENTENCE = "the movie was not <b>bad</b>"
 
 

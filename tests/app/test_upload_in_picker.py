@@ -24,13 +24,13 @@ def test_uploaded_model_in_the_gate_explorer_of_its_own_session_only(app_test):
     vocab = json.dumps(["<unk>", "the", "cat", "sat", "on", "mat"]).encode()
 
     a = app_test()
-    a.switch_page("pages/your_model.py")
+    a.switch_page("views/your_model.py")
     a.run()
     a.file_uploader(key="upload_weights_0").set_value(("mine.safetensors", save(state), "application/octet-stream"))
     a.file_uploader(key="upload_vocab_0").set_value(("vocab.json", vocab, "application/json"))
     a.run()
     a.button(key="upload_confirm").click().run()
-    a.switch_page("pages/gate_explorer.py")
+    a.switch_page("views/gate_explorer.py")
     a.run()
     mine = [o for o in a.selectbox(key="model").options if "mine.safetensors" in o]
     assert len(mine) == 1

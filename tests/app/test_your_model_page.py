@@ -35,7 +35,7 @@ def page(app_test):
 
 
 def _switch(at: AppTest) -> AppTest:
-    at.switch_page("pages/your_model.py")
+    at.switch_page("views/your_model.py")
     at.run()
     assert not at.exception
     return at

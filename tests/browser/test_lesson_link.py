@@ -103,8 +103,8 @@ def new_tab(browser, scheme: str = "light"):
 
 
 def warm_up(tab, server: str) -> None:
-    """One run of app.py first: on a server's very first request, Streamlit resolves page URLs
-    against the pages/ folder before st.navigation has registered its own (reported to the lead)."""
+    """Open the app at its root first, as a teacher preparing a lesson does (a cold server's first
+    request for a deep link is tested in test_deep_link_first_visit.py)."""
     tab.goto(server + "/")  # no ?lang=: the browser's zh-CN picks Chinese (st.context.locale)
     tab.wait_for_selector(".st-key-lang")  # app.py ran (st.navigation registered its pages)
     tab.get_by_role("heading", name="门控总览").wait_for()

@@ -50,12 +50,10 @@ def trained_export(folder: Path) -> tuple[Path, Path, torch.nn.Module]:
 
 
 def open_upload_page(page, server_url):
-    # Through the sidebar, as a student would. (A direct /your-model URL also renders the page, but
-    # with a pages/ folder next to app.py Streamlit 1.67 first flashes a "Page not found" dialog.)
+    # Through the sidebar, as a student would.
     page.goto(server_url)
     page.wait_for_selector('[data-testid="stApp"]')
-    # exact (case-sensitive) title from st.navigation: until app.py reaches st.navigation, Streamlit
-    # shows the auto-discovered pages/ names ("your model"), whose links bypass app.py
+    # exact (case-sensitive) title: the one st.navigation registers
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Your model", exact=True).click()
     page.get_by_role("heading", name="Your own model").wait_for()
     page.get_by_text("Weights (.safetensors or .pt)").first.wait_for()
