@@ -126,7 +126,15 @@ def test_current_language_drives_t():
 
 # --- no user-facing literal outside the catalogue --------------------------------------------------
 
-SCANNED = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+def registered_pages() -> list[Path]:
+    """Every file app.py registers with ``st.Page("<folder>/<page>.py", ...)``: wherever pages live."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    return [ROOT / node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args
+            and isinstance(node.args[0], ast.Constant) and str(node.args[0].value).endswith(".py")]
+
+
+SCANNED = [ROOT / "app.py", *registered_pages(), *sorted((ROOT / "ui").glob("*.py"))]
 
 # Streamlit calls that put text on the page, and which of their arguments is text.
 TEXT_CALLS = {
@@ -233,6 +241,10 @@ def literal_violations(path: Path) -> list[str]:
 def test_no_user_facing_literal(path):
     found = literal_violations(path)
     assert not found, "put these texts in locales/en/<area>.json and call t():\n" + "\n".join(found)
+
+
+def test_every_registered_page_is_scanned():
+    assert len(registered_pages()) >= 2 and all(p.exists() for p in registered_pages()), registered_pages()
 
 
 def test_the_literal_scan_catches_literals(tmp_path):
