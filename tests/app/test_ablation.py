@@ -3,8 +3,6 @@ changed prediction equals the model's readout of it, presets, URL round trip, ba
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import Force, models
+from tests.app.spec import charts, decode
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "views" / "ablation.py")
@@ -28,17 +27,6 @@ def open_page(query: dict) -> AppTest:
     return at
 
 
-def specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def decode(z) -> np.ndarray:
-    if isinstance(z, dict):
-        shape = tuple(int(s) for s in str(z.get("shape", "-1")).split(","))
-        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
-    return np.asarray(z, dtype=np.float64)
-
-
 def test_untrained_bigru_lesion_of_one_unit_in_one_direction():
     q = {"model": "untrained", "cell": "Bi-GRU", "layers": "2", "force": "hidden_state", "force_units": "3",
          "force_layer": "1", "force_direction": "1", "show_layer": "1"}
@@ -48,7 +36,7 @@ def test_untrained_bigru_lesion_of_one_unit_in_one_direction():
     tokens = model.tokens(SENTENCE)
     original = model.trace(tokens)
     forced = model.trace(tokens, force=[Force("hidden_state", 0.0, units=[3], layer=1, direction=1)])
-    before, after, diff = specs(at)
+    before, after, diff = charts(at)
     # heatmaps are (H, T) per direction: forward panel then backward panel
     assert np.allclose(decode(after["data"][1]["z"]), forced.get("hidden_state", 1, 1).T, atol=1e-6)
     assert np.all(decode(after["data"][1]["z"])[3] == 0.0)  # the lesioned unit
@@ -73,7 +61,7 @@ def test_preset_value_follows_the_gate_and_url_round_trip():
     # the same URL in a new session reproduces the view
     again = open_page({k: at.query_params[k] for k in at.query_params})
     assert again.selectbox(key="force").value == "input_gate" and again.multiselect(key="force_units").value == [1, 2, 5]
-    assert specs(again)[1]["data"][0]["z"] == specs(at)[1]["data"][0]["z"]
+    assert charts(again)[1]["data"][0]["z"] == charts(at)[1]["data"][0]["z"]
 
 
 def test_bad_url_values_fall_back():
@@ -92,7 +80,7 @@ def test_classifier_prediction_changes_exactly_as_readout_of_forced_trace():
     tokens = model.tokens(SENTENCE)
     want = model.predict(tokens, force=[Force("forget_gate", 0.0, steps=[2, 3])])
     before = model.predict(tokens)
-    bars = specs(at)[0]["data"]
+    bars = charts(at)[0]["data"]
     assert [d["name"] for d in bars] == ["original", "forced"]
     assert decode(bars[0]["y"]) == pytest.approx([before[k] for k in model.labels], abs=1e-6)
     assert decode(bars[1]["y"]) == pytest.approx([want[k] for k in model.labels], abs=1e-6)
@@ -106,7 +94,7 @@ def test_language_model_next_token_probability_original_and_forced():
     tokens = model.tokens("To be, or not to be")
     ids = model.vocab.encode(tokens[1:])
     p_forced = model.predict(tokens, force=[Force("output_gate", 1.0, units=list(range(8)))])
-    line = specs(at)[0]["data"]
+    line = charts(at)[0]["data"]
     assert decode(line[1]["y"]) == pytest.approx(p_forced[np.arange(len(ids)), ids], abs=1e-6)
 
 
@@ -114,11 +102,11 @@ def test_every_shipped_model_and_untrained_cell_renders():
     at = open_page({"model": "untrained"})
     for cell in ("RNN", "LSTM", "Bi-LSTM", "GRU", "Bi-GRU"):
         at.selectbox(key="cell").set_value(cell).run()
-        assert not at.exception and not at.error and len(specs(at)) == 3, cell
+        assert not at.exception and not at.error and len(charts(at)) == 3, cell
     for name in models.available():
         at.selectbox(key="model").set_value(name).run()
         assert not at.exception and not at.error, name
-        assert len(specs(at)) >= 3, name
+        assert len(charts(at)) >= 3, name
 
 
 @pytest.mark.skipif("numbers-seq2seq" not in models.available(), reason="seq2seq model not shipped yet")
@@ -126,7 +114,7 @@ def test_seq2seq_output_changes_with_the_forced_encoder():
     at = open_page({"model": "numbers-seq2seq", "sentence": "three hundred and twelve", "force": "update_gate",
                     "force_value": "0.0"})
     model = models.load("numbers-seq2seq")
-    table = specs(at)[0]["data"][0]
+    table = charts(at)[0]["data"][0]
     assert table["type"] == "table"
     original, forced = (column[0] for column in table["cells"]["values"])
     assert original == model.predict("three hundred and twelve") == "312"

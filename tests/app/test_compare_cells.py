@@ -3,25 +3,17 @@ the saturation scatter equals fractions computed here from torch's gates, URL ro
 
 from __future__ import annotations
 
-import base64
-import json
 
 import numpy as np
 import pytest
 import torch
 
 from rnnviz import models
+from tests.app.spec import charts, decode
 
 PAGE = "views/compare_cells.py"
 SENTIMENT = ["sentiment-rnn", "sentiment-lstm", "sentiment-bilstm", "sentiment-gru", "sentiment-bigru"]
 ALL_TRAINED = all(name in models.available() for name in SENTIMENT)
-
-
-def decode(z) -> np.ndarray:
-    if isinstance(z, dict):  # Plotly's base64 typed array; 1-D ones carry no "shape"
-        flat = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
-        return flat.reshape(tuple(int(s) for s in str(z["shape"]).split(","))) if "shape" in z else flat
-    return np.asarray(z, dtype=np.float32)
 
 
 def open_page(app_test, **params):
@@ -30,10 +22,6 @@ def open_page(app_test, **params):
     at.run()
     assert not at.exception and not at.error
     return at
-
-
-def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def torch_output(module, x) -> np.ndarray:

@@ -3,7 +3,6 @@ autograd and the chain rule by hand), log axes, vanishing vs exploding by the W_
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 
@@ -12,15 +11,9 @@ import pytest
 import torch
 
 from rnnviz import models
+from tests.app.spec import decode
 
 PAGE = "views/gradients.py"
-
-
-def decode(a) -> np.ndarray:
-    if isinstance(a, dict):
-        flat = np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"]))
-        return flat.reshape(tuple(int(s) for s in str(a["shape"]).split(","))) if "shape" in a else flat
-    return np.asarray(a, dtype=np.float64)
 
 
 def open_page(app_test, **params):

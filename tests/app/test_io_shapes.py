@@ -4,25 +4,17 @@ the URL, a model that is not shipped degrades to its diagram and a note."""
 
 from __future__ import annotations
 
-import base64
-import json
 
 import numpy as np
 import pytest
 import torch
 
 from rnnviz import models
+from tests.app.spec import charts, decode
 
 PAGE = "views/io_shapes.py"
 SHIPPED = set(models.available())
 LM = next((n for n in ("shakespeare-lstm", "shakespeare-gru", "shakespeare-rnn") if n in SHIPPED), None)
-
-
-def decode(a) -> np.ndarray:
-    if isinstance(a, dict):
-        flat = np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"]))
-        return flat.reshape(tuple(int(s) for s in str(a["shape"]).split(","))) if "shape" in a else flat
-    return np.asarray(a, dtype=np.float64)
 
 
 def open_page(app_test, **params):
@@ -33,12 +25,8 @@ def open_page(app_test, **params):
     return at
 
 
-def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
 def diagrams(at) -> list[dict]:
-    return [s["layout"]["meta"] for s in specs(at) if isinstance(s["layout"].get("meta"), dict)]
+    return [s["layout"]["meta"] for s in charts(at) if isinstance(s["layout"].get("meta"), dict)]
 
 
 def test_overview_shows_all_four_shapes(app_test):
@@ -56,7 +44,7 @@ def test_n_to_n_bars_are_next_character_probabilities(app_test):
     steps = len(models.load(LM).tokens(text))
     assert live["shape"] == "N→N" and live["read_outputs"] == ["y0", "y1", "y2", f"y{steps - 3}", f"y{steps - 2}",
                                                                f"y{steps - 1}"]  # long: first and last steps drawn
-    bars = next(s for s in specs(at) if s["data"] and s["data"][0]["type"] == "bar")["data"][0]
+    bars = next(s for s in charts(at) if s["data"] and s["data"][0]["type"] == "bar")["data"][0]
     m = models.load(LM)
     tokens = m.tokens(text)
     ids = torch.tensor(m.vocab.encode(tokens))
@@ -104,7 +92,7 @@ def test_n_to_m(app_test):
     m = models.load("numbers-seq2seq")
     d = m.translate("three hundred and twelve")
     assert at.metric[0].value == d.output and live["read_outputs"] == [f"y{k}" for k in range(len(d.output_tokens))]
-    context = next(s for s in specs(at) if s["data"] and s["data"][0].get("hovertemplate", "").startswith("c["))
+    context = next(s for s in charts(at) if s["data"] and s["data"][0].get("hovertemplate", "").startswith("c["))
     np.testing.assert_allclose(decode(context["data"][0]["z"]).ravel(), d.context, atol=1e-6)
 
 

@@ -4,8 +4,6 @@ values, tokens are escaped, the unit finder's ranking equals an independent Pear
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import annotations, models
+from tests.app.spec import charts, decode
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "views" / "neuron_view.py")
@@ -28,16 +27,6 @@ def open_page(query: dict) -> AppTest:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def decode(y) -> np.ndarray:
-    if isinstance(y, dict):
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
-    return np.asarray(y, dtype=np.float32)
 
 
 def test_bilstm_cell_state_from_url_text_line_and_ranking_equal_trace():

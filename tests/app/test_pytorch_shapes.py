@@ -3,21 +3,14 @@ configuration, the picture's numbers are torch's and the outlined slices really 
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import pytest
 from rnnviz.shapes import ShapeConfig, run
+from tests.app.spec import decode
 
 PAGE = "views/pytorch_shapes.py"
-
-
-def decode(z) -> np.ndarray:
-    if isinstance(z, dict):  # Plotly's base64 typed array
-        shape = tuple(int(s) for s in str(z["shape"]).split(","))
-        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
-    return np.asarray(z, dtype=np.float32)
 
 
 def open_page(app_test, **params):

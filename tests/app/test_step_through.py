@@ -3,7 +3,6 @@ buttons and bounded play move the step along the reading order, the URL carries 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import diagram, models
 from rnnviz.i18n import t
 from ui.models import CELL_CHOICES
+from tests.app.spec import charts
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -29,10 +29,6 @@ def open_page(query: dict | None = None, sentence: str = SENTENCE) -> AppTest:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def wires(spec: dict) -> dict[str, str]:

@@ -3,17 +3,12 @@ draws it exactly as torch computes it (applies with docs/upload_picker.patch).""
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import torch
 from safetensors.torch import save
-
-
-def _decode(z) -> np.ndarray:
-    shape = tuple(int(s) for s in str(z["shape"]).split(","))
-    return np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
+from tests.app.spec import decode
 
 
 def test_uploaded_model_in_the_gate_explorer_of_its_own_session_only(app_test):
@@ -41,8 +36,8 @@ def test_uploaded_model_in_the_gate_explorer_of_its_own_session_only(app_test):
     hidden = [c for c in charts if "hidden" in json.dumps(c["layout"].get("title", "")).lower()][0]["data"]
     with torch.no_grad():
         want, _ = lstm(embedding(torch.tensor([1, 2, 3, 4, 1, 5])))  # (T, 2H)
-    np.testing.assert_allclose(_decode(hidden[0]["z"]).T, want[:, :3].numpy(), atol=1e-5)
-    np.testing.assert_allclose(_decode(hidden[1]["z"]).T, want[:, 3:].numpy(), atol=1e-5)
+    np.testing.assert_allclose(decode(hidden[0]["z"]).T, want[:, :3].numpy(), atol=1e-5)
+    np.testing.assert_allclose(decode(hidden[1]["z"]).T, want[:, 3:].numpy(), atol=1e-5)
 
     name = a.session_state["model"]
     assert name.startswith("upload-")

@@ -3,7 +3,6 @@ bad uploads show one precise error and change nothing; two sessions never see ea
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import re
@@ -14,6 +13,7 @@ import pytest
 import torch
 from safetensors.torch import save
 from streamlit.testing.v1 import AppTest
+from tests.app.spec import decode
 
 
 class Net(torch.nn.Module):
@@ -48,14 +48,6 @@ def upload(at: AppTest, name: str, data: bytes, vocab: bytes | None = None) -> A
     at.run()
     assert not at.exception
     return at
-
-
-def decode(z) -> np.ndarray:
-    """Plotly's base64 typed array {'dtype': 'f4', 'bdata': ..., 'shape': 'H, T'} -> numpy."""
-    if isinstance(z, dict):
-        shape = tuple(int(s) for s in str(z["shape"]).split(","))
-        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
-    return np.asarray(z, dtype=np.float32)
 
 
 def summary(at: AppTest) -> dict:
