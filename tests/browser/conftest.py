@@ -9,6 +9,7 @@ installs it: a green CI must never hide a browser test that did not run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -43,24 +44,24 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def streamlit_server():
-    """Base URL of ``streamlit run app.py`` on 127.0.0.1:<free port>, healthy; stopped at the end."""
+@contextlib.contextmanager
+def running_server(*extra_args: str, log_name: str = "streamlit-server.log"):
+    """``streamlit run app.py`` on 127.0.0.1:<free port>; yields its base URL once healthy."""
     require_chromium()
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server.log", "wb")
+    log = open(ARTIFACTS / log_name, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}; see artifacts/streamlit-server.log")
+                pytest.fail(f"streamlit exited with {proc.returncode}; see artifacts/{log_name}")
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
                     if answer.read().strip() == b"ok":
@@ -68,7 +69,7 @@ def streamlit_server():
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {STARTUP_SECONDS} s")
+                pytest.fail(f"streamlit not healthy after {STARTUP_SECONDS} s; see artifacts/{log_name}")
             time.sleep(0.25)
         yield url
     finally:
@@ -78,6 +79,13 @@ def streamlit_server():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """Base URL of the app server shared by the browser tests (started once, stopped at the end)."""
+    with running_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,11 @@ Screenshots: artifacts/lesson_zh_light.png, artifacts/lesson_zh_dark.png.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, STARTUP_SECONDS, free_port, require_chromium
+from tests.browser.conftest import ARTIFACTS, running_server
 
 VIEWPORT = {"width": 1280, "height": 720}
 SENTENCE = "the film was not bad"
@@ -62,37 +58,8 @@ GLYPHS_JS = """() => {
 @pytest.fixture(scope="module")
 def dark_server():
     """The same app with the dark theme, on its own port (stopped after this module)."""
-    require_chromium()
-    port = free_port()
-    log = open(ARTIFACTS / "streamlit-server-dark.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--theme.base", "dark"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"dark streamlit exited with {proc.returncode}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("dark streamlit not healthy")
-            time.sleep(0.25)
+    with running_server("--theme.base", "dark", log_name="streamlit-server-dark.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def new_tab(browser, scheme: str = "light"):
