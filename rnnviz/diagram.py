@@ -234,7 +234,9 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
         r = 2.5 if op.label in ("×", "+", "1−") else 3.2
         shapes.append(dict(type="circle", x0=x - r, x1=x + r, y0=op.y - r, y1=op.y + r,
                            line=dict(color=BOX_LINE, width=1.5), fillcolor="#fff4cc"))
-        notes.append(dict(x=x, y=op.y, text=op.label, showarrow=False, font=dict(size=13 if len(op.label) > 2 else 16)))
+        # explicit ink: the theme's text colour is light in dark mode, invisible on the pale node
+        notes.append(dict(x=x, y=op.y, text=op.label, showarrow=False,
+                          font=dict(size=13 if len(op.label) > 2 else 16, color="#111111")))
     for b in boxes:
         x = mx(b.x)
         v = values.get(b.name, float("nan"))

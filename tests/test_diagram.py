@@ -92,3 +92,14 @@ def test_plot_text_escapes_markup_but_not_quotes():
     fig = diagram.chain_figure(['"', "<i>"], [np.zeros(2)], step=0)
     texts = [a.text for a in fig.layout.annotations]
     assert '"' in texts and "&lt;i&gt;" in texts
+
+
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])  # the RNN cell has no pointwise nodes
+def test_pointwise_node_labels_have_their_own_ink(cell):
+    """× + tanh 1− sit on pale circles: their text colour must not follow a dark theme's light text."""
+    from rnnviz import diagram
+
+    wires = {}
+    fig = diagram.cell_figure(cell, wires, token="x")
+    ops = [a for a in fig.to_dict()["layout"]["annotations"] if a.get("text") in ("×", "+", "tanh", "1−")]
+    assert ops and all(a["font"].get("color") == "#111111" for a in ops)
