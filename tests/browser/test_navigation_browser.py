@@ -5,6 +5,7 @@ the next page starts from its own default); ui.params.seed now assigns the value
 from __future__ import annotations
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_lesson_link import CONTRAST_JS
 
 SENTENCE = "never trust a sentence twice"
 # PyTorch shapes has no sentence box: the pages after it are the ones that used to lose the text.
@@ -39,3 +40,13 @@ def test_sentence_survives_a_tour_of_pages(page, streamlit_server):
     page.screenshot(path=str(ARTIFACTS / "navigation_sentence_kept.png"))
     assert seen[0] == ("PyTorch shapes", None)
     assert all(value == SENTENCE for _, value in seen[1:]), seen
+
+
+def test_chart_text_readable_outside_lesson_mode(page, streamlit_server):
+    """Axis labels and titles in the page's text colour (app.py), not Streamlit's grey (3.7:1)."""
+    page.goto(streamlit_server + "/?model=untrained")
+    page.wait_for_selector(".js-plotly-plot .xtick text", state="attached")
+    ratios = page.evaluate(CONTRAST_JS)
+    assert ratios
+    low = [(text, round(r, 2)) for text, r in ratios if r < 4.5]
+    assert not low, low[:5]
