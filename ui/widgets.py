@@ -12,6 +12,7 @@ import streamlit as st
 
 from rnnviz.figures import display_token, visible_token
 from rnnviz.i18n import t
+from rnnviz.text import MAX_TOKENS
 from ui import params
 
 DEFAULT_SENTENCE = "What time is it ?"
@@ -82,3 +83,14 @@ def step_unit_selectors(tokens: Sequence[str], units: int, columns=None) -> tupl
     else:
         params.publish("unit", 0)
     return int(step), int(unit)
+
+
+def length_notes(tokens: Sequence[str], total: int, empty_message: str) -> bool:
+    """Say so when there is nothing to run (returns False: draw no chart) or the text was cut at
+    MAX_TOKENS (``total`` is the length before the cut); True when there is something to draw."""
+    if not tokens:
+        st.info(empty_message, icon=":material/edit:")
+        return False
+    if total > len(tokens):
+        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
+    return True

@@ -13,7 +13,6 @@ import streamlit as st
 
 from rnnviz import ablation, figures
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS
 from rnnviz.trace import FORCEABLE
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
@@ -158,11 +157,8 @@ def render() -> None:
     model = models.get_model(choice)
     text = widgets.sentence_input()
     tokens, total = models.tokens_for(choice, text)
-    if not tokens:
-        st.info(t("ablation.empty_prompt"), icon=":material/edit:")
+    if not widgets.length_notes(tokens, total, t("ablation.empty_prompt")):
         return
-    if total > len(tokens):
-        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
     with st.sidebar:
         if not choice.trained:
             st.caption(t("ablation.untrained_note"))

@@ -10,7 +10,6 @@ import streamlit as st
 
 from rnnviz import figures
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS
 from ui import charts, equations, models, widgets
 from ui.safety import safe
 
@@ -134,11 +133,8 @@ def render() -> None:
 
     text = widgets.sentence_input()
     tokens, total = models.tokens_for(choice, text)
-    if not tokens:
-        st.info(t("gate_explorer.empty_prompt"), icon=":material/edit:")
+    if not widgets.length_notes(tokens, total, t("gate_explorer.empty_prompt")):
         return
-    if total > len(tokens):
-        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
 
     explore(choice, tuple(tokens))
 

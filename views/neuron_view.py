@@ -15,7 +15,6 @@ import streamlit as st
 
 from rnnviz import annotations, figures, neuron
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
 
@@ -115,11 +114,8 @@ def render() -> None:
                           format_func=lambda s: t(SOURCE_KEYS[s]), horizontal=True, help=t("neuron_view.source_help"))
     raw = text if source == "sentence" else t("neuron_view.reference_text")
     tokens, total = models.tokens_for(choice, raw)
-    if not tokens:
-        st.info(t("neuron_view.empty_prompt"), icon=":material/edit:")
+    if not widgets.length_notes(tokens, total, t("neuron_view.empty_prompt")):
         return
-    if total > len(tokens):
-        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
     run = models.run_model(choice, tuple(tokens))
     is_lm = isinstance(run.prediction, list)
 

@@ -14,7 +14,6 @@ import streamlit as st
 
 from rnnviz import diagram, figures, stepping
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS
 from ui import charts, equations, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
 from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
@@ -188,11 +187,8 @@ def render() -> None:
 
     text = widgets.sentence_input()
     tokens, total = models.tokens_for(choice, text)
-    if not tokens:
-        st.info(t("step_through.empty_prompt"), icon=":material/edit:")
+    if not widgets.length_notes(tokens, total, t("step_through.empty_prompt")):
         return
-    if total > len(tokens):
-        st.warning(t("gate_explorer.truncated", total=total, limit=MAX_TOKENS), icon=":material/content_cut:")
     run = models.run_model(choice, tuple(tokens))
 
     with st.sidebar:  # the lesson's own controls under the model, so the diagram starts high on screen
