@@ -51,7 +51,8 @@ def test_pytorch_shapes(tab, streamlit_server):
     settle(tab)
     assert "bidirectional=True" in code.inner_text() and "ps_bi=True" in tab.url
     # The picture redraws with the backward slice outlined and labelled "= h_n[1]".
-    tab.wait_for_function("() => document.querySelector('.js-plotly-plot').textContent.includes('h_n[1]')")
+    # null-safe: during a rerun the chart is briefly out of the DOM, and a throwing predicate fails the wait
+    tab.wait_for_function("() => document.querySelector('.js-plotly-plot')?.textContent.includes('h_n[1]')")
     no_traceback(tab)
     tab.screenshot(path=str(ARTIFACTS / "views_b_pytorch_shapes_bi.png"))
     again = tab.context.new_page()
@@ -90,7 +91,7 @@ def test_gradients(tab, streamlit_server):
     box.fill("4")
     box.press("Enter")
     tab.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot').querySelectorAll('.xtick text').length === 24")
+        "() => document.querySelector('.js-plotly-plot')?.querySelectorAll('.xtick text').length === 24")
     settle(tab)
     assert "gr_repeat=4" in tab.url
     assert "T = 24 steps" in tab.inner_text("body")
