@@ -18,12 +18,14 @@ def sentence_box(page):
 
 
 def go(page, title):
+    """Click a page in the sidebar and wait until its script run has finished drawing."""
+    before = page.locator('[data-testid="stMainBlockContainer"] h1').first.text_content()
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).click()
     page.wait_for_function(
-        "t => [...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a[aria-current=\"page\"]')]"
-        ".some(a => a.textContent.includes(t))", arg=title)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1')
-    page.wait_for_timeout(1500)  # let the run finish drawing its widgets
+        "old => { const h = document.querySelector('[data-testid=\"stMainBlockContainer\"] h1');"
+        " return h && h.textContent !== old; }", arg=before)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_timeout(500)  # stale elements of the previous page are removed after the run
 
 
 def test_sentence_survives_a_tour_of_pages(page, streamlit_server):
