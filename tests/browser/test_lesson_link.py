@@ -120,11 +120,15 @@ def prepare_lesson(browser, server: str) -> tuple[str, list, str]:
         wait_for_step(tab, step)
         wait_for_diagram(tab, step, 0)  # still in Chinese after a fragment-only rerun
     unit = tab.locator(".st-key-unit input")
-    unit.focus()
-    for _ in range(3):
-        unit.press("ArrowRight")
-    tab.wait_for_function("() => document.querySelector('.st-key-unit [data-testid=\"stSliderThumbValue\"]')"
-                          ".textContent.trim() === '3'")
+    unit_value = "() => document.querySelector('.st-key-unit [data-testid=\"stSliderThumbValue\"]')?.textContent.trim()"
+    for _ in range(12):  # a key press can land while a rerun redraws the slider: press until it reads 3
+        value = tab.evaluate(unit_value)
+        if value == "3":
+            break
+        unit.focus()
+        unit.press("ArrowLeft" if value and value.isdigit() and int(value) > 3 else "ArrowRight")
+        tab.wait_for_timeout(400)
+    tab.wait_for_function(unit_value + " === '3'")
     wait_for_step(tab, 2)
     wait_for_diagram(tab, 2, 3)
     charts = settled_charts(tab)
