@@ -19,3 +19,12 @@ def decode(z) -> np.ndarray:
         flat = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
         return flat.reshape(tuple(int(s) for s in str(z["shape"]).split(","))) if "shape" in z else flat
     return np.asarray(z, dtype=np.float64)
+
+
+def open_page(app_test, page: str, **params):
+    """``page`` reached through app.py with ``params`` in the URL; it ran without an exception or error."""
+    at = app_test(params or None)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception and not at.error
+    return at

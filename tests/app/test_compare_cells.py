@@ -9,19 +9,11 @@ import pytest
 import torch
 
 from rnnviz import models
-from tests.app.spec import charts, decode
+from tests.app.spec import charts, decode, open_page
 
 PAGE = "views/compare_cells.py"
 SENTIMENT = ["sentiment-rnn", "sentiment-lstm", "sentiment-bilstm", "sentiment-gru", "sentiment-bigru"]
 ALL_TRAINED = all(name in models.available() for name in SENTIMENT)
-
-
-def open_page(app_test, **params):
-    at = app_test(params or None)
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception and not at.error
-    return at
 
 
 def torch_output(module, x) -> np.ndarray:
@@ -31,7 +23,7 @@ def torch_output(module, x) -> np.ndarray:
 
 @pytest.mark.skipif(not ALL_TRAINED, reason="the five trained sentiment models are not all shipped")
 def test_trained_strips_are_torch_outputs_on_one_scale(app_test):
-    at = open_page(app_test, sentence="not a good film , not at all")
+    at = open_page(app_test, PAGE, sentence="not a good film , not at all")
     compare, saturation = charts(at)[:2]
     heatmaps = [d for d in compare["data"] if d["type"] == "heatmap"]
     assert len(heatmaps) == 5 and {d["coloraxis"] for d in heatmaps} == {"coloraxis"}
@@ -49,7 +41,7 @@ def test_trained_strips_are_torch_outputs_on_one_scale(app_test):
 
 
 def test_untrained_keep_gate_and_url_round_trip(app_test):
-    at = open_page(app_test, cmp_source="untrained", cmp_hidden="8", cmp_seed="3", cmp_q="keep_gate",
+    at = open_page(app_test, PAGE, cmp_source="untrained", cmp_hidden="8", cmp_seed="3", cmp_q="keep_gate",
                    cmp_over="sentence", sentence="a b a c")
     compare, saturation = charts(at)[:2]
     heatmaps = [d for d in compare["data"] if d["type"] == "heatmap"]
@@ -79,7 +71,7 @@ def test_untrained_keep_gate_and_url_round_trip(app_test):
 
 
 def test_tokens_are_escaped_and_empty_input_is_friendly(app_test):
-    at = open_page(app_test, cmp_source="untrained", sentence="<b>bold</b> & <a href='x'>")
+    at = open_page(app_test, PAGE, cmp_source="untrained", sentence="<b>bold</b> & <a href='x'>")
     ticks = " ".join(" ".join(map(str, ax.get("ticktext", []))) for key, ax in charts(at)[0]["layout"].items()
                      if key.startswith("xaxis"))
     assert "<" not in ticks and ">" not in ticks and "&lt;" in ticks and "&amp;" in ticks
@@ -88,5 +80,5 @@ def test_tokens_are_escaped_and_empty_input_is_friendly(app_test):
 
 
 def test_bad_url_values_fall_back(app_test):
-    at = open_page(app_test, cmp_source="both", cmp_hidden="1e9", cmp_q="<script>", cmp_over="?", cmp_seed="-1")
+    at = open_page(app_test, PAGE, cmp_source="both", cmp_hidden="1e9", cmp_q="<script>", cmp_over="?", cmp_seed="-1")
     assert len(charts(at)) >= 2

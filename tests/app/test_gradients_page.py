@@ -11,17 +11,9 @@ import pytest
 import torch
 
 from rnnviz import models
-from tests.app.spec import decode
+from tests.app.spec import decode, open_page
 
 PAGE = "views/gradients.py"
-
-
-def open_page(app_test, **params):
-    at = app_test(params or None)
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception and not at.error
-    return at
 
 
 def curves(at) -> dict[tuple[str, int], np.ndarray]:
@@ -56,7 +48,7 @@ def rnn_by_hand(tokens, hidden, seed, scale):
 
 
 def test_untrained_curves_are_exact_gradients(app_test):
-    at = open_page(app_test, gr_source="untrained", gr_hidden="8", gr_seed="2", gr_scale="1.5",
+    at = open_page(app_test, PAGE, gr_source="untrained", gr_hidden="8", gr_seed="2", gr_scale="1.5",
                    sentence="the cat sat on the mat", gr_repeat="2")
     c = curves(at)
     assert {name for name, _ in c} == {"RNN", "LSTM", "GRU"}
@@ -74,21 +66,21 @@ def test_untrained_curves_are_exact_gradients(app_test):
 
 def test_large_recurrent_weights_explode_the_rnn(app_test):
     sentence = "the cat sat on the mat and then it slept well ."
-    small = curves(open_page(app_test, gr_source="untrained", sentence=sentence, gr_repeat="3"))
-    large = curves(open_page(app_test, gr_source="untrained", sentence=sentence, gr_repeat="3", gr_scale="8.0"))
+    small = curves(open_page(app_test, PAGE, gr_source="untrained", sentence=sentence, gr_repeat="3"))
+    large = curves(open_page(app_test, PAGE, gr_source="untrained", sentence=sentence, gr_repeat="3", gr_scale="8.0"))
     assert small["RNN", 1][0] < 1e-6 * small["RNN", 1][-1]   # W_hh as initialised: vanishes
     assert large["RNN", 1][0] > 1e3 * large["RNN", 1][-1]    # 8 × W_hh: explodes
 
 
 def test_keep_gate_bias_lets_the_lstm_remember(app_test):
-    base = curves(open_page(app_test, gr_source="untrained", sentence="a b c d e f g h i j k l"))
-    held = curves(open_page(app_test, gr_source="untrained", sentence="a b c d e f g h i j k l", gr_bias="4.0"))
+    base = curves(open_page(app_test, PAGE, gr_source="untrained", sentence="a b c d e f g h i j k l"))
+    held = curves(open_page(app_test, PAGE, gr_source="untrained", sentence="a b c d e f g h i j k l", gr_bias="4.0"))
     assert held["LSTM", 2][0] > 100 * base["LSTM", 2][0]
     np.testing.assert_allclose(held["RNN", 2], base["RNN", 2])  # the RNN has no gate to push
 
 
 def test_long_input_is_capped_and_empty_input_is_friendly(app_test):
-    at = open_page(app_test, gr_source="untrained", sentence="one two three four five six seven", gr_repeat="10")
+    at = open_page(app_test, PAGE, gr_source="untrained", sentence="one two three four five six seven", gr_repeat="10")
     assert at.warning and len(curves(at)["GRU", 1]) == 60
     at.text_input(key="sentence").set_value("").run()
     assert not at.exception and not at.get("plotly_chart") and at.info
@@ -97,7 +89,7 @@ def test_long_input_is_capped_and_empty_input_is_friendly(app_test):
 @pytest.mark.skipif(not all(f"sentiment-{c}" in models.available() for c in ("rnn", "lstm", "gru")),
                     reason="trained sentiment RNN/LSTM/GRU not all shipped")
 def test_trained_models(app_test):
-    at = open_page(app_test, gr_source="trained", sentence="the plot is thin but the acting is great")
+    at = open_page(app_test, PAGE, gr_source="trained", sentence="the plot is thin but the acting is great")
     c = curves(at)
     assert {name for name, _ in c} == {"RNN", "LSTM", "GRU"}
     m = models.load("sentiment-gru")

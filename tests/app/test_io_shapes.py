@@ -10,19 +10,11 @@ import pytest
 import torch
 
 from rnnviz import models
-from tests.app.spec import charts, decode
+from tests.app.spec import charts, decode, open_page
 
 PAGE = "views/io_shapes.py"
 SHIPPED = set(models.available())
 LM = next((n for n in ("shakespeare-lstm", "shakespeare-gru", "shakespeare-rnn") if n in SHIPPED), None)
-
-
-def open_page(app_test, **params):
-    at = app_test(params or None)
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception and not at.error
-    return at
 
 
 def diagrams(at) -> list[dict]:
@@ -30,7 +22,7 @@ def diagrams(at) -> list[dict]:
 
 
 def test_overview_shows_all_four_shapes(app_test):
-    at = open_page(app_test)
+    at = open_page(app_test, PAGE)
     metas = diagrams(at)[-4:]
     assert [m["shape"] for m in metas] == ["N→N", "N→1", "1→N", "N→M"]
     assert metas[0]["read_outputs"] == ["y0", "y1", "y2"] and metas[1]["read_outputs"] == ["y2"]
@@ -39,7 +31,7 @@ def test_overview_shows_all_four_shapes(app_test):
 @pytest.mark.skipif(LM is None, reason="no character language model shipped")
 def test_n_to_n_bars_are_next_character_probabilities(app_test):
     text = "To be, or not"
-    at = open_page(app_test, io_shape="N→N", io_lm=LM, sentence=text)
+    at = open_page(app_test, PAGE, io_shape="N→N", io_lm=LM, sentence=text)
     live = diagrams(at)[0]
     steps = len(models.load(LM).tokens(text))
     assert live["shape"] == "N→N" and live["read_outputs"] == ["y0", "y1", "y2", f"y{steps - 3}", f"y{steps - 2}",
@@ -57,7 +49,7 @@ def test_n_to_n_bars_are_next_character_probabilities(app_test):
 @pytest.mark.skipif("sentiment-lstm" not in SHIPPED, reason="sentiment-lstm not shipped")
 def test_n_to_1_reads_only_the_last_state(app_test):
     text = "a dull , lifeless film"
-    at = open_page(app_test, io_shape="N→1", io_cls="sentiment-lstm", sentence=text)
+    at = open_page(app_test, PAGE, io_shape="N→1", io_cls="sentiment-lstm", sentence=text)
     m = models.load("sentiment-lstm")
     tokens = m.tokens(text)
     live = diagrams(at)[0]
@@ -73,9 +65,9 @@ def test_n_to_1_reads_only_the_last_state(app_test):
 @pytest.mark.skipif(LM is None, reason="no character language model shipped")
 def test_one_to_n_is_reproducible_from_the_url(app_test):
     params = dict(io_shape="1→N", io_gen=LM, io_prompt="KING:", io_temp="0.5", io_seed="7", io_len="30")
-    first = open_page(app_test, **params).code[0].value
-    again = open_page(app_test, **params).code[0].value
-    other = open_page(app_test, **(params | {"io_seed": "8"})).code[0].value
+    first = open_page(app_test, PAGE, **params).code[0].value
+    again = open_page(app_test, PAGE, **params).code[0].value
+    other = open_page(app_test, PAGE, **(params | {"io_seed": "8"})).code[0].value
     assert first == again and first.startswith("KING:") and len(first) == len("KING:") + 30
     assert other != first
     text, _ = models.load(LM).generate("KING:", n_chars=30, temperature=0.5, seed=7)
@@ -83,7 +75,7 @@ def test_one_to_n_is_reproducible_from_the_url(app_test):
 
 
 def test_n_to_m(app_test):
-    at = open_page(app_test, io_shape="N→M", io_numbers="three hundred and twelve")
+    at = open_page(app_test, PAGE, io_shape="N→M", io_numbers="three hundred and twelve")
     live = diagrams(at)[0]
     assert live["shape"] == "N→M"
     if "numbers-seq2seq" not in SHIPPED:
@@ -99,12 +91,12 @@ def test_n_to_m(app_test):
 @pytest.mark.parametrize("params", [{"io_shape": "2→3"}, {"io_shape": "1→N", "io_temp": "99"},
                                     {"io_shape": "N→1", "io_cls": "nope"}, {"io_shape": "1→N", "io_len": "x"}])
 def test_bad_url_values_fall_back(app_test, params):
-    at = open_page(app_test, **params)
+    at = open_page(app_test, PAGE, **params)
     assert len(diagrams(at)) >= 5
 
 
 def test_round_trip_of_the_shape(app_test):
-    at = open_page(app_test)
+    at = open_page(app_test, PAGE)
     at.segmented_control(key="io_shape").set_value("N→M").run()
     assert not at.exception and at.query_params["io_shape"] == "N→M"
     assert diagrams(at)[0]["shape"] == "N→M"
