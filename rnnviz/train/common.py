@@ -52,7 +52,21 @@ def write_asset(out_dir: Path, module: torch.nn.Module, config: dict, card: str)
     out_dir.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().float().contiguous() for k, v in module.state_dict().items()}
     save_file(tensors, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    return write_config(out_dir, config, card)
+
+
+# the app lists the first three numbers of "metrics" beside a model's name (ui.models.format_metrics)
+HEADLINE_METRICS = ("test_accuracy", "pairs_wholly_right", "probe_accuracy", "test_bits_per_char",
+                    "ood_bits_per_char", "ngram_ood_bits_per_char")
+
+
+def write_config(out_dir: Path, config: dict, card: str) -> Path:
+    """config.json (with the size of the weights file beside it, headline metrics first) + card.md."""
     config = dict(config)
+    if "metrics" in config:
+        m = config["metrics"]
+        config["metrics"] = {**{k: m[k] for k in HEADLINE_METRICS if k in m},
+                             **{k: v for k, v in m.items() if k not in HEADLINE_METRICS}}
     config["size_bytes"] = (out_dir / "model.safetensors").stat().st_size
     (out_dir / "config.json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n",
                                          encoding="utf-8")

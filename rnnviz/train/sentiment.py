@@ -12,9 +12,16 @@ dropout on the embeddings and before the head, word dropout (a training word bec
 probability p, which also teaches the model what `<unk>` means), AdamW weight decay, and early
 stopping on validation accuracy. The head is linear on the final hidden state(s).
 
+Training data (the official valid/test splits are untouched, so test numbers stay comparable
+with earlier models): the movie training split, plus — all fetched from the same sdist — the
+study's Amazon, NYT-editorial and tweet snippets labelled the same way, the VADER lexicon's
+polar words, and negation / contrast sentences built by rule from those (rnnviz.train.augment).
+
 Besides the official test split (its text is fetched, never committed) the model is scored on
 tests/data/sentiment_probe.tsv: 120 clearly positive/negative sentences written for this repo,
-so anyone can re-check a model without the data.
+and tests/data/sentiment_minimal_pairs.tsv: 112 hand-written minimal pairs (negation, contrast,
+double negation, intensifiers; two sentences one or two words apart with opposite labels), kept
+out of training and model selection — so anyone can re-check a model without the data.
 """
 from __future__ import annotations
 
@@ -28,17 +35,21 @@ import torch.nn.functional as F
 from rnnviz.models import architecture, load_dir
 from rnnviz.nets import Classifier
 from rnnviz.text import Vocab, tokenize
-from rnnviz.train import common, data
+from rnnviz.train import augment, common, data
 
 LABELS = ["negative", "positive"]
 PAD, UNK = "<pad>", "<unk>"
 PROBE = common.REPO / "tests" / "data" / "sentiment_probe.tsv"
+PAIRS = common.REPO / "tests" / "data" / "sentiment_minimal_pairs.tsv"
 SPLIT_SEED = 2014
-HYPER = {"embedding_dim": 48, "hidden_size": 64, "min_count": 2, "max_vocab": 8000,
-         "batch_size": 32, "max_epochs": 20, "patience": 4, "lr": 2e-3, "weight_decay": 1e-2,
-         "dropout": 0.5, "word_dropout": 0.1, "clip_norm": 1.0, "seed": 17,
-         "split": [0.8, 0.1, 0.1], "split_seed": SPLIT_SEED, "threshold": 0.5}
-SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1}
+HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 12000,
+         "batch_size": 64, "max_epochs": 10, "patience": 2, "lr": 3e-3, "weight_decay": 1e-2,
+         "dropout": 0.25, "word_dropout": 0.05, "clip_norm": 1.0, "seed": 17,
+         "split": [0.8, 0.1, 0.1], "split_seed": SPLIT_SEED, "threshold": 0.5,
+         "other_snippets": True, "lexicon_min_abs": 1.0, "negation": 6000, "contrasts": 6000,
+         "augment_seed": 5}
+SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1,
+         "contrasts": 40, "negation": 40}
 
 
 def read_probe(path: Path = PROBE) -> list[tuple[str, int]]:
@@ -47,6 +58,62 @@ def read_probe(path: Path = PROBE) -> list[tuple[str, int]]:
         label, text = line.split("\t", 1)
         rows.append((text, LABELS.index(label)))
     return rows
+
+
+def read_pairs(path: Path = PAIRS) -> list[tuple[str, str, list[tuple[str, int]]]]:
+    """[(pair id, kind, [(sentence, label), (sentence, label)])] in file order."""
+    pairs: dict[str, tuple[str, list]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        pair, kind, label, text = line.split("\t")
+        pairs.setdefault(pair, (kind, []))[1].append((text, LABELS.index(label)))
+    return [(pair, kind, rows) for pair, (kind, rows) in pairs.items()]
+
+
+def pair_scores(model, pairs=None) -> dict:
+    """Through the app's path (Model.predict): the share of pairs with BOTH sentences right
+    (a model that ignores the changed word gets at most one of the two), per kind too."""
+    pairs = read_pairs() if pairs is None else pairs
+    right, by_kind, failed = [], {}, []
+    for pair, kind, rows in pairs:
+        ok = model_accuracy(model, rows) == 1.0
+        right.append(ok)
+        by_kind.setdefault(kind, []).append(ok)
+        if not ok:
+            failed.append(pair)
+    return {"pairs_wholly_right": round(sum(right) / len(right), 4), "pairs_size": len(right),
+            "pairs_by_kind": {k: [sum(v), len(v)] for k, v in by_kind.items()}, "failed": failed}
+
+
+def training_rows(hp: dict, train_rows, download: bool = True):
+    """The movie training split + the extra rated snippets + the lexicon + the rule-built negation
+    and contrast sentences; and {source: count}. None if the data is not available."""
+    rows, counts = list(train_rows), {"movie_train": len(train_rows)}
+    if hp["other_snippets"]:
+        other = data.other_snippets(download, hp["threshold"])
+        if other is None:
+            return None
+        for name, extra in other.items():
+            rows += extra
+            counts[name.split("_")[0]] = len(extra)
+    if hp["lexicon_min_abs"] or hp["negation"] or hp["contrasts"]:
+        lexicon = data.lexicon(download)
+        if lexicon is None:
+            return None
+        lexicon = augment.usable_lexicon(lexicon, {w for text, _ in rows for w in words(text)})
+        rng = random.Random(hp["augment_seed"])
+        built = {}
+        if hp["lexicon_min_abs"]:
+            built["lexicon_words"] = augment.lexicon_items(lexicon, rng, hp["lexicon_min_abs"])
+        if hp["negation"]:
+            built["negated_words"] = augment.negated_words(lexicon, rng, per_word=2)
+            built["negated_sentences"] = augment.negated_sentences(rows, lexicon, rng)
+            built["predicate_sentences"] = augment.predicate_sentences(rows, lexicon, rng, hp["negation"])
+        if hp["contrasts"]:
+            built["contrasts"] = augment.contrasts(rows, lexicon, rng, hp["contrasts"])
+        for source, extra in built.items():
+            rows += extra
+            counts[source] = len(extra)
+    return rows, counts
 
 
 def split(rows: list[tuple[str, int]], seed: int = SPLIT_SEED, fractions=(0.8, 0.1, 0.1)):
@@ -84,6 +151,20 @@ def pad(batch, word_dropout: float = 0.0, unk_id: int = 1, gen: torch.Generator 
     return x, lengths, torch.tensor([label for _, label in batch])
 
 
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random, pool: int = 50):
+    """Shuffled batches of similar length: shuffle, sort each pool of 50 batches' worth by length,
+    cut into batches, shuffle the batches. A two-word phrase then does not wait for the 40 steps
+    of a long sentence in the same batch (the recurrent loop runs max(length) steps)."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    batches = []
+    for s in range(0, len(order), pool * batch_size):
+        chunk = sorted(order[s:s + pool * batch_size], key=lengths.__getitem__)
+        batches += [chunk[b:b + batch_size] for b in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 @torch.no_grad()
 def accuracy(net: Classifier, encoded, batch_size: int = 256) -> float:
     net.eval()
@@ -113,6 +194,8 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
         probe = read_probe()
         train_rows, valid_rows, test_rows = probe[::2], probe[1::4], probe[3::4]
         prov = {"source": "smoke run on tests/data/sentiment_probe.tsv"}
+        hp.update(other_snippets=False, lexicon_min_abs=0, negation=0, contrasts=0)
+        counts = {"probe_half": len(train_rows)}
     else:
         rows = data.movie_reviews(threshold=hp["threshold"])
         train_rows, valid_rows, test_rows = split(rows, hp["split_seed"], hp["split"])
@@ -120,7 +203,11 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
             "vader", file=f"additional_resources/hutto_ICWSM_2014.tar.gz/hutto_ICWSM_2014/{data.MOVIE_REVIEWS_FILE}",
             file_sha256=data.MOVIE_REVIEWS_SHA256, sentences=len(rows),
             labelling=f"mean rating > +{hp['threshold']} positive, < -{hp['threshold']} negative, else dropped",
-            split=f"rnnviz.train.sentiment.split(rows, seed={hp['split_seed']}): 80/10/10 train/valid/test")
+            split=f"rnnviz.train.sentiment.split(rows, seed={hp['split_seed']}): 80/10/10 train/valid/test",
+            extra_files={**{f"hutto_ICWSM_2014/{k}": v for k, v in data.RATED_SNIPPETS.items()},
+                         data.LEXICON_FILE: data.LEXICON_SHA256})
+        train_rows, counts = training_rows(hp, train_rows)
+    log(f"{name}: training on {len(train_rows)} items {counts}")
     vocab = build_vocab(train_rows, hp["min_count"], hp["max_vocab"])
     train_enc, valid_enc, test_enc = (encode(r, vocab) for r in (train_rows, valid_rows, test_rows))
 
@@ -131,12 +218,9 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
     order_rng = random.Random(hp["seed"])
     for epoch in range(1, hp["max_epochs"] + 1):
         net.train()
-        order = list(range(len(train_enc)))
-        order_rng.shuffle(order)
         total = 0.0
-        for s in range(0, len(order), hp["batch_size"]):
-            x, lengths, y = pad([train_enc[i] for i in order[s:s + hp["batch_size"]]],
-                                hp["word_dropout"], vocab.stoi[UNK], gen)
+        for batch in length_batches([len(ids) for ids, _ in train_enc], hp["batch_size"], order_rng):
+            x, lengths, y = pad([train_enc[i] for i in batch], hp["word_dropout"], vocab.stoi[UNK], gen)
             loss = F.cross_entropy(net(x, lengths), y)
             opt.zero_grad()
             loss.backward()
@@ -145,8 +229,10 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
             total += loss.item() * len(y)
         v = accuracy(net, valid_enc)
         history.append({"epoch": epoch, "train_loss": round(total / len(train_enc), 4),
-                        "valid_accuracy": round(v, 4), "seconds": timer.seconds})
-        log(f"{name} epoch {epoch}: loss {total / len(train_enc):.4f} valid {v:.4f} ({timer.seconds}s)")
+                        "valid_accuracy": round(v, 4), "seconds": timer.seconds,
+                        "cpu_seconds": timer.cpu_seconds})
+        log(f"{name} epoch {epoch}: loss {total / len(train_enc):.4f} valid {v:.4f} "
+            f"({timer.seconds}s, {timer.cpu_seconds}s CPU)")
         if v > best:
             best, best_state, bad_epochs = v, {k: t.clone() for k, t in net.state_dict().items()}, 0
         else:
@@ -166,24 +252,43 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
                     "test_size": len(test_enc), "probe_accuracy": None, "probe_size": None},
         "hyper_parameters": hp, "training": {"seconds": seconds, "cpu_seconds": timer.cpu_seconds, "epochs_run": len(history),
                                               "history": history, "smoke": smoke, **common.environment()},
-        "params": common.n_params(net), "data": prov,
+        "params": common.n_params(net), "data": {**prov, "training_items": counts},
         "reproduce": f"python -m rnnviz.train {name}",
     }
     config["architecture"] = architecture(net.rnn)
     common.write_asset(out_dir, net, config, "")
     # Score the probe set through the saved files and the app's own path (Model.predict).
     probe = read_probe()
-    config["metrics"]["probe_accuracy"] = round(model_accuracy(load_dir(out_dir), probe), 4)
+    saved = load_dir(out_dir)
+    config["metrics"]["probe_accuracy"] = round(model_accuracy(saved, probe), 4)
     config["metrics"]["probe_size"] = len(probe)
-    log(f"{name}: test {test_acc:.4f} valid {best:.4f} probe {config['metrics']['probe_accuracy']:.4f}")
+    scores = pair_scores(saved)
+    config["pairs_failed"] = scores.pop("failed")
+    config["metrics"].update(scores)
+    m = config["metrics"]
+    log(f"{name}: test {test_acc:.4f} valid {best:.4f} probe {m['probe_accuracy']:.4f} "
+        f"pairs {m['pairs_wholly_right']:.4f} {m['pairs_by_kind']}")
     common.write_asset(out_dir, net, config, card(config))
     return config
 
 
+KIND_NAMES = {"negation": "not + adjective", "contracted": "isn't / don't / can't ...",
+              "not-at-all": "not ... at all", "never-no": "never / no / nothing / nobody",
+              "but": "contrast with but", "although": "although / though / yet / despite",
+              "expectation": "expectation reversed", "double-negation": "double negation",
+              "intensifier": "hardly / barely / far from / much less", "one-word": "one word decides",
+              "long": "negation in a longer sentence", "question": "questions and exclamations"}
+
+
 def card(config: dict) -> str:
-    hp, m = config["hyper_parameters"], config["metrics"]
+    hp, m, tr = config["hyper_parameters"], config["metrics"], config["training"]
     bi = "bidirectional " if config["bidirectional"] else ""
-    cpu = f", {config['training']['cpu_seconds']:.0f} s CPU," if "cpu_seconds" in config["training"] else ""
+    items = config["data"].get("training_items", {})
+    kinds = "\n".join(f"| {KIND_NAMES.get(k, k)} | {r} / {n} |" for k, (r, n) in m["pairs_by_kind"].items())
+    text = {pair: " / ".join(f"“{t}”" for t, _ in rows) for pair, _k, rows in read_pairs()}
+    failed = config.get("pairs_failed", [])
+    failed = ("; ".join(f"{p} {text[p]}" for p in failed) if len(failed) <= 30
+              else ", ".join(failed)) or "none"
     return f"""
 # {config['name']}
 
@@ -191,18 +296,40 @@ def card(config: dict) -> str:
 **Model.** Word embedding {hp['embedding_dim']} (vocabulary: the {len(config['vocab']['itos']) - 2:,} most
 frequent lower-cased training words seen ≥ {hp['min_count']}×, plus `<pad>` and `<unk>` for all others) → one {bi}`nn.{config['cell']}` layer, hidden
 {hp['hidden_size']} → linear head on the final hidden state{'s (forward at the last word ⊕ backward at the first)' if config['bidirectional'] else ''}
-→ softmax over [negative, positive].
-**Data.** VADER ground truth (Hutto & Gilbert, ICWSM 2014) movie-review snippets from the PyPI sdist
-`vaderSentiment==3.3.2` (sha256 recorded in config.json); mean rating > +0.5 positive, < −0.5
-negative; 80/10/10 split with seed {hp['split_seed']}. The sentences are not redistributed (licence
-unclear): the training command fetches them.
-**Metric.** Test accuracy **{m['test_accuracy']:.4f}** on {m['test_size']} held-out sentences
-(validation {m['valid_accuracy']:.4f}); {m['probe_accuracy']:.4f} on the repo's own
-{m['probe_size']}-sentence probe set (`tests/data/sentiment_probe.tsv`).
+→ softmax over [negative, positive]. {config['params']:,} parameters.
+
+**Metrics.**
+- Official test accuracy **{m['test_accuracy']:.4f}** on {m['test_size']} held-out movie-review sentences
+  (validation {m['valid_accuracy']:.4f}; the split is the same as for every earlier model).
+- Minimal pairs wholly right: **{m['pairs_wholly_right']:.4f}** of {m['pairs_size']} hand-written pairs
+  (`tests/data/sentiment_minimal_pairs.tsv`: two sentences one or two words apart with opposite
+  labels, both must be right), by kind:
+
+| kind | pairs wholly right |
+|---|---|
+{kinds}
+
+  Pairs it gets wrong: {failed}.
+- Probe set: {m['probe_accuracy']:.4f} on the repo's own {m['probe_size']} sentences (`tests/data/sentiment_probe.tsv`).
+
+**Data.** VADER ground truth (Hutto & Gilbert, ICWSM 2014) from the PyPI sdist
+`vaderSentiment==3.3.2` (every file's sha256 in config.json); mean rating > +0.5 positive, < −0.5
+negative. Validation and test: the movie-review snippets, 80/10/10 split with seed
+{hp['split_seed']}. Training items ({sum(items.values()):,}): {', '.join(f'{k} {v:,}' for k, v in items.items())} —
+the movie training split, the study's Amazon / NYT-editorial / tweet snippets, the VADER lexicon's
+polar words (|mean| ≥ {hp['lexicon_min_abs']}, alone, after an intensifier or an affirming word), and
+negation and contrast sentences built by rule from those (`rnnviz/train/augment.py`). The texts are
+not redistributed (licence unclear): the training command fetches them.
+**Firewall.** The minimal pairs were written by hand before the augmentation rules, are never read
+by the training command (not for training, not for early stopping, which uses the movie validation
+split only), and `tests/test_models.py` checks that none of their sentences occurs in the training
+items the command builds.
 **Training.** AdamW lr {hp['lr']}, weight decay {hp['weight_decay']}, dropout {hp['dropout']}, word
-dropout {hp['word_dropout']}, batch {hp['batch_size']}, early stopping (patience {hp['patience']})
-after {config['training']['epochs_run']} epochs, seed {hp['seed']}; {config['training']['seconds']:.0f} s wall-clock{cpu} on 1 thread of a shared 2-core machine.
-**Limitations.** ~8,000 training sentences of 2000s film criticism: it keys on sentiment words, can
-miss sarcasm, and knows nothing about other domains. Words outside the vocabulary are `<unk>`.
+dropout {hp['word_dropout']}, batch {hp['batch_size']}, early stopping on validation accuracy
+(patience {hp['patience']}) after {tr['epochs_run']} epochs, seed {hp['seed']}; {tr['seconds']:.0f} s wall-clock,
+**{tr['cpu_seconds']:.0f} s CPU**, 1 thread of a shared 2-core machine.
+**Limitations.** Rated snippets of 2000s film criticism, products, editorials and tweets: it keys on
+sentiment words and the negation / contrast words it was shown, can miss sarcasm and world
+knowledge. Words outside the vocabulary are `<unk>`.
 **Reproduce.** `python -m rnnviz.train {config['name']}`.
 """
