@@ -47,14 +47,14 @@ TOKENS = 40
 
 FLOOR_APP = textwrap.dedent('''
     import numpy as np, streamlit as st
-    from rnnviz import figures
+    from rnnviz.plots import heatmaps
     from ui import charts
     data = np.load(DATA, allow_pickle=False)
     st.text_input("Sentence", key="sentence")
     tokens = [str(t) for t in data["tokens"]]
     meta = data["meta"]; quantities = [str(q) for q in data["quantities"]]
     get = lambda name, layer, d: data[f"{name}|{layer}|{d}"]
-    grid = figures.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
+    grid = heatmaps.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
                                num_directions=int(meta[1]), step=int(meta[2]), unit=0)
     for layer, row in enumerate(grid):
         for name, fig in row:

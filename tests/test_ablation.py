@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz import ablation
+from rnnviz.analysis import ablation
 from rnnviz.models import random_model
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz import annotations as an
-from rnnviz.text import tokenize
+from rnnviz.analysis import annotations as an
+from rnnviz.models.text import tokenize
 
 
 def chars(text):
@@ -73,7 +73,7 @@ def test_nan_steps_are_skipped_and_constant_unit_is_zero():
 # --------------------------------------------------------------------------- rnnviz.neuron (the view's builders)
 
 def test_text_html_escapes_tokens_and_colours_by_value():
-    from rnnviz import neuron
+    from rnnviz.plots import neuron
 
     tokens = ["<script>", "a&b", '"q"', " "]
     out = neuron.text_html(tokens, np.array([1.0, -1.0, 0.0, 0.5]), "hidden_state", (-1.0, 1.0),
@@ -87,7 +87,7 @@ def test_text_html_escapes_tokens_and_colours_by_value():
 
 
 def test_unit_figure_and_ranking_figure():
-    from rnnviz import neuron
+    from rnnviz.plots import neuron
 
     fig = neuron.unit_figure(["a", "<b>", "a"], np.array([0.1, 0.5, 0.9]), "forget_gate", (0.0, 1.0), unit=3,
                              annotation=np.array([0.0, 1.0, np.nan]), annotation_label="quotes", step=1)

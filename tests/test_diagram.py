@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz import diagram, stepping
+from rnnviz.plots import diagram
+from rnnviz.core import stepping
 from rnnviz.models import random_model
 
 TOKENS = ["the", "<b>movie</b>", "was", "not", "bad"]
@@ -97,7 +98,7 @@ def test_plot_text_escapes_markup_but_not_quotes():
 @pytest.mark.parametrize("cell", ["LSTM", "GRU"])  # the RNN cell has no pointwise nodes
 def test_pointwise_node_labels_have_their_own_ink(cell):
     """× + tanh 1− sit on pale circles: their text colour must not follow a dark theme's light text."""
-    from rnnviz import diagram
+    from rnnviz.plots import diagram
 
     wires = {}
     fig = diagram.cell_figure(cell, wires, token="x")

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz.export import trace_to_csv, trace_to_npz
+from rnnviz.analysis.export import trace_to_csv, trace_to_npz
 
 
 @pytest.fixture

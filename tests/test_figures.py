@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnnviz
-from rnnviz import figures
-from rnnviz.figures import display_token, heatmap_figure, layer_figures, value_range
+from rnnviz.plots import heatmaps
+from rnnviz.plots.heatmaps import display_token, heatmap_figure, layer_figures, value_range
 
 TOKENS = ["What", "time", "is", "it", "?"]
 
@@ -44,7 +44,7 @@ def test_display_token_escapes_markup_and_shows_whitespace():
     assert display_token(" ") == "␣" and display_token("\n") == "⏎"
     assert display_token("") == "∅"
     long = display_token("x" * 50)
-    assert len(long) == figures.MAX_TICK_CHARS and long.endswith("…")
+    assert len(long) == heatmaps.MAX_TICK_CHARS and long.endswith("…")
     assert display_token("你好😀") == "你好😀"
 
 
@@ -54,7 +54,7 @@ def test_no_user_text_reaches_a_figure_unescaped(tokens):
     fig = heatmap_figure("forget_gate", [rand(len(tokens), 3)], tokens)
     for text in fig.layout.xaxis.ticktext:
         assert "<" not in text and ">" not in text  # no tag can open (quotes are inert without "<")
-        assert html.unescape(text) == figures.visible_token(tokens[fig.layout.xaxis.ticktext.index(text)])
+        assert html.unescape(text) == heatmaps.visible_token(tokens[fig.layout.xaxis.ticktext.index(text)])
 
 
 def test_repeated_tokens_stay_separate_columns():
@@ -128,7 +128,7 @@ def test_step_and_unit_outline_every_panel():
     assert len(columns) == 2 and len(rows) == 2
     assert all((s.x0, s.x1) == (2.5, 3.5) for s in columns)
     assert all((s.y0, s.y1) == (1.5, 2.5) for s in rows)
-    assert {s.line.color for s in shapes} == {figures.OUTLINE}
+    assert {s.line.color for s in shapes} == {heatmaps.OUTLINE}
     dark = heatmap_figure("reset_gate", [rand(5, 4)], TOKENS, step=0, unit=0, outline="#ffffff")
     assert {s.line.color for s in dark.layout.shapes} == {"#ffffff"}
     assert not heatmap_figure("reset_gate", [rand(5, 4)], TOKENS).layout.shapes
@@ -183,7 +183,7 @@ def test_long_sentences_label_every_kth_token_but_hover_names_each():
     assert [h.xaxis for h in heat] == ["x", "x2"]
     for axis in (fig.layout.xaxis, fig.layout.xaxis2):  # full escaped tick text: the hover reads it
         assert list(axis.ticktext) == [display_token(tok) for tok in tokens] and axis.showticklabels is False
-    every = -(-steps // figures.MAX_TICK_LABELS)
+    every = -(-steps // heatmaps.MAX_TICK_LABELS)
     for overlay, base in ((fig.layout.xaxis3, "x"), (fig.layout.xaxis4, "x2")):
         assert overlay.overlaying == base and overlay.matches == base
         assert list(overlay.tickvals) == list(range(0, steps, every))
@@ -195,14 +195,14 @@ def test_long_sentences_label_every_kth_token_but_hover_names_each():
 @pytest.mark.parametrize("steps, directions, step, unit", [(5, 1, 2, 1), (5, 2, None, None), (150, 2, 7, 0)])
 def test_unvalidated_figures_are_valid_plotly(steps, directions, step, unit):
     """The builders write plain dicts and skip Plotly's per-property validation on every rerun
-    (``figures.as_figure``); here every key and value goes through the full validator once: a
+    (``heatmaps.as_figure``); here every key and value goes through the full validator once: a
     misspelt property or a bad value raises, and the validated figure sends the same JSON."""
     import plotly.graph_objects as go
 
     panels = [rand(steps, 4, -2, 2, seed=d) for d in range(directions)]
     tokens = [f"<i>{i}" for i in range(steps)]
     for name in ("forget_gate", "cell_state"):
-        raw = figures.heatmap_spec(name, panels, tokens, layer=1, step=step, unit=unit, outline="#ffffff")
+        raw = heatmaps.heatmap_spec(name, panels, tokens, layer=1, step=step, unit=unit, outline="#ffffff")
         strict = go.Figure(raw)  # skip_invalid=False: raises ValueError on anything Plotly does not know
         fast = heatmap_figure(name, panels, tokens, layer=1, step=step, unit=unit, outline="#ffffff")
         assert json.loads(pio.to_json(strict)) == spec(fast)
@@ -217,7 +217,7 @@ def test_layer_specs_are_the_figures_json_with_typed_arrays():
     torch.manual_seed(0)
     tr = rnnviz.trace(torch.nn.LSTM(6, 5, num_layers=2, bidirectional=True), torch.randn(len(TOKENS), 6))
     kwargs = dict(num_layers=tr.num_layers, num_directions=tr.num_directions, step=2, unit=1, outline="#ffffff")
-    fast = figures.layer_specs(tr.get, tr.quantities, TOKENS, **kwargs)
+    fast = heatmaps.layer_specs(tr.get, tr.quantities, TOKENS, **kwargs)
     slow = layer_figures(tr.get, tr.quantities, TOKENS, **kwargs)
     for layer, (fast_row, slow_row) in enumerate(zip(fast, slow)):
         for (name, ready), (same_name, fig) in zip(fast_row, slow_row):
@@ -226,4 +226,4 @@ def test_layer_specs_are_the_figures_json_with_typed_arrays():
             assert sent == spec(fig)
             for d, trace_json in enumerate(sent["data"]):
                 np.testing.assert_array_equal(decode_z(trace_json), tr.get(name, layer, d).T)
-    assert figures.typed_array(np.arange(6, dtype=np.float32).reshape(2, 3))["shape"] == "2, 3"
+    assert heatmaps.typed_array(np.arange(6, dtype=np.float32).reshape(2, 3))["shape"] == "2, 3"

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz.gradient_stats import decay, norms_csv
+from rnnviz.analysis.gradient_stats import decay, norms_csv
 
 
 def test_geometric_curve_gives_its_ratio_back():

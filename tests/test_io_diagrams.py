@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnviz.io_diagrams import SHAPES, columns, diagram, figure
+from rnnviz.plots.io_diagrams import SHAPES, columns, diagram, figure
 
 
 def edges(d, kind):

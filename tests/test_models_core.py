@@ -44,7 +44,7 @@ def test_classifier_readout_uses_both_final_states_and_reacts_to_force():
     torch.manual_seed(0)
     module = torch.nn.GRU(4, 3, bidirectional=True)
     head = torch.nn.Linear(6, 2)
-    vocab = rnnviz.text.Vocab(["good", "bad"], lowercase=True)
+    vocab = rnnviz.models.text.Vocab(["good", "bad"], lowercase=True)
     emb = torch.nn.Embedding(len(vocab), 4)
     m = Model("toy", module, task="classify", vocab=vocab, embedding=emb, head=head,
               labels=["negative", "positive"])
@@ -66,7 +66,7 @@ def test_empty_text_is_a_clear_error():
 
 def test_language_model_readout_shape():
     torch.manual_seed(0)
-    vocab = rnnviz.text.Vocab(list("abc "), unk=None)
+    vocab = rnnviz.models.text.Vocab(list("abc "), unk=None)
     m = Model("lm", torch.nn.LSTM(3, 5), task="language-model", level="char", vocab=vocab,
               embedding=torch.nn.Embedding(4, 3), head=torch.nn.Linear(5, 4))
     probs = m.predict("ab c")

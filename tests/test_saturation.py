@@ -7,9 +7,9 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz.reference_text import GETTYSBURG, REFERENCES, SONNET_18, for_level
-from rnnviz.saturation import SIGMOID_GATES, gate_saturation, saturation, tanh_saturation
-from rnnviz.text import tokenize
+from rnnviz.analysis.reference_text import GETTYSBURG, REFERENCES, SONNET_18, for_level
+from rnnviz.analysis.saturation import SIGMOID_GATES, gate_saturation, saturation, tanh_saturation
+from rnnviz.models.text import tokenize
 
 
 def test_fractions_by_hand():

@@ -7,7 +7,7 @@ import itertools
 import pytest
 import torch
 
-from rnnviz.shapes import ShapeConfig, check, describe, run, torch_code
+from rnnviz.analysis.shapes import ShapeConfig, check, describe, run, torch_code
 
 CONFIGS = [ShapeConfig()] + [
     ShapeConfig(cell, input_size=4, hidden_size=5, num_layers=layers, bidirectional=bi,

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz import stepping
+from rnnviz.core import stepping
 from rnnviz.models import random_model
 
 CONFIGS = [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rnnviz.text import MAX_TOKENS, Vocab, clean, clip, tokenize
+from rnnviz.models.text import MAX_TOKENS, Vocab, clean, clip, tokenize
 
 
 def test_word_tokens_keep_surface_form_and_split_punctuation():

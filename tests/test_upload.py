@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from safetensors.torch import save
 
 from rnnviz.models import Model
-from rnnviz.upload import (MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, UploadError, find_recurrent, load_user_model,
+from rnnviz.models.upload import (MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, UploadError, find_recurrent, load_user_model,
                            read_state_dict, safe_name)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz.saturation import saturation
-from rnnviz.shapes import ShapeConfig, describe, run
-from rnnviz.view_figures import (compare_figure, context_figure, decoder_figure, gradient_figure,
+from rnnviz.analysis.saturation import saturation
+from rnnviz.analysis.shapes import ShapeConfig, describe, run
+from rnnviz.plots.view_figures import (compare_figure, context_figure, decoder_figure, gradient_figure,
                                  next_token_figure, saturation_figure, shapes_figure)
 
 RNG = np.random.default_rng(0)
@@ -84,7 +84,7 @@ def test_io_figures():
 
 
 def test_log_ticks_within_two_decades_are_written_in_full():
-    from rnnviz.view_figures import _one_two_five_ticks
+    from rnnviz.plots.view_figures import _one_two_five_ticks
 
     ticks = _one_two_five_ticks(0.3, 4.0)
     assert ticks["tickmode"] == "array"

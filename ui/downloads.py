@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from rnnviz.export import trace_to_csv, trace_to_npz
+from rnnviz.analysis.export import trace_to_csv, trace_to_npz
 from rnnviz.i18n import t
 
 

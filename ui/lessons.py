@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 import torch
 
-from rnnviz.export import trace_to_csv, trace_to_npz
+from rnnviz.analysis.export import trace_to_csv, trace_to_npz
 from rnnviz.i18n import t
 from ui import params
 
@@ -114,7 +114,7 @@ def ablation_runs(choice, tokens: tuple[str, ...], spec) -> tuple:
     the tokens and the ``rnnviz.ablation.ForceSpec``."""
     import numpy as np
 
-    from rnnviz.ablation import forced_translation
+    from rnnviz.analysis.ablation import forced_translation
     from ui import models
 
     model = models.get_model(choice)

@@ -20,7 +20,7 @@ import torch
 
 from rnnviz import models
 from rnnviz.i18n import t
-from rnnviz.text import LEVELS, MAX_TOKENS, clip, tokenize
+from rnnviz.models.text import LEVELS, MAX_TOKENS, clip, tokenize
 from ui import params
 
 UNTRAINED = "untrained"

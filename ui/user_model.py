@@ -25,7 +25,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from rnnviz.upload import UploadedModel, load_user_model
+from rnnviz.models.upload import UploadedModel, load_user_model
 from ui.models import Run
 
 STATE = "_user_model"   # session_state key holding this session's confirmed Upload

@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import ablation, figures
+from rnnviz.analysis import ablation
+from rnnviz.plots import heatmaps
 from rnnviz.i18n import t
-from rnnviz.trace import FORCEABLE
+from rnnviz.core.trace import FORCEABLE
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
 from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
@@ -41,7 +42,7 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
     default = {"LSTM": "forget_gate", "GRU": "update_gate", "RNN": "hidden_state"}[cell]
     name = params.bound(st.selectbox, t("ablation.force"), key="force", default=default,
                         parse=params.choice(options), options=options, on_change=_preset,
-                        format_func=lambda n: t(figures.LABEL_KEY[n]), help=t("ablation.force_help"))
+                        format_func=lambda n: t(heatmaps.LABEL_KEY[n]), help=t("ablation.force_help"))
     lo, hi = ablation.value_bounds(name)
 
     def parse_value(raw) -> float:
@@ -57,7 +58,7 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
                                       default=[], help=t("ablation.units_help"))
     steps = lessons.bound_multiselect(t("ablation.steps"), key="force_steps", options=range(len(tokens)),
                                       default=[], help=t("ablation.steps_help"),
-                                      format_func=lambda i: f"{i} · {figures.visible_token(tokens[i], 12)}")
+                                      format_func=lambda i: f"{i} · {heatmaps.visible_token(tokens[i], 12)}")
     layer = ALL
     if model.num_layers > 1:
         layer = params.bound(st.selectbox, t("ablation.layer"), key="force_layer", default=ALL,
@@ -81,7 +82,7 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
 def summary(spec: ablation.ForceSpec, tokens: list[str], bidirectional: bool) -> str:
     units = t("ablation.all_units") if spec.units is None else t("ablation.some_units", units=_listed(list(spec.units)))
     steps = t("ablation.all_steps") if spec.steps is None else t(
-        "ablation.some_steps", steps=plain(_listed([f"{s} ({figures.visible_token(tokens[s], 12)})" for s in spec.steps])))
+        "ablation.some_steps", steps=plain(_listed([f"{s} ({heatmaps.visible_token(tokens[s], 12)})" for s in spec.steps])))
     layers = t("ablation.layer_all") if spec.layer is None else t("ablation.layer_one", layer=spec.layer + 1)
     if not bidirectional:
         directions = ""
@@ -90,7 +91,7 @@ def summary(spec: ablation.ForceSpec, tokens: list[str], bidirectional: bool) ->
     else:
         directions = t("ablation.one_direction",
                        direction=t("figures.forward") if spec.direction == 0 else t("figures.backward"))
-    return t("ablation.summary", quantity=t(figures.LABEL_KEY[spec.name]), value=spec.value, units=units,
+    return t("ablation.summary", quantity=t(heatmaps.LABEL_KEY[spec.name]), value=spec.value, units=units,
              steps=steps, layers=layers, directions=directions)
 
 
@@ -126,7 +127,7 @@ def show_states(original, forced, tokens, spec) -> None:
         options = list(original.quantities)
         # default: the hidden state, where a forced gate's effect reaches the output
         name = params.bound(st.selectbox, t("ablation.show"), key="show", default="hidden_state",
-                            parse=params.choice(options), options=options, format_func=lambda n: t(figures.LABEL_KEY[n]))
+                            parse=params.choice(options), options=options, format_func=lambda n: t(heatmaps.LABEL_KEY[n]))
     layer = 0
     if original.num_layers > 1:
         with cols[1]:
@@ -134,12 +135,12 @@ def show_states(original, forced, tokens, spec) -> None:
     D = original.num_directions
     before = [original.get(name, layer, d) for d in range(D)]
     after = [forced.get(name, layer, d) for d in range(D)]
-    zrange = figures.value_range(name, before + after)  # one colour scale for both runs
+    zrange = heatmaps.value_range(name, before + after)  # one colour scale for both runs
     left, right = st.columns(2)
     for column, panels, title, key in ((left, before, "ablation.original_title", "ab_original"),
                                        (right, after, "ablation.forced_title", "ab_forced")):
         with column:
-            fig = figures.heatmap_figure(name, panels, tokens, layer=layer, zrange=zrange)
+            fig = heatmaps.heatmap_figure(name, panels, tokens, layer=layer, zrange=zrange)
             fig.update_layout(title=dict(text=f"{t(title)} · {fig.layout.title.text}"))
             charts.show(fig, key=key)
     charts.show(ablation.difference_figure(name, before, after, tokens, layer=layer), key="ab_difference")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import view_figures
+from rnnviz.plots import view_figures
 from rnnviz.i18n import t
-from rnnviz.reference_text import for_level
-from rnnviz.saturation import SIGMOID_GATES, gate_saturation
-from rnnviz.text import MAX_TOKENS
+from rnnviz.analysis.reference_text import for_level
+from rnnviz.analysis.saturation import SIGMOID_GATES, gate_saturation
+from rnnviz.models.text import MAX_TOKENS
 from ui import charts, models, params, widgets
 from ui.downloads import trace_buttons
 from ui.safety import safe

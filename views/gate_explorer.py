@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import figures
+from rnnviz.plots import heatmaps
 from rnnviz.i18n import t
 from ui import charts, equations, models, widgets
 from ui.safety import safe
@@ -42,7 +42,7 @@ def show_prediction(prediction, tokens: list[str], step: int) -> None:
             st.progress(float(p), text=t("gate_explorer.probability", label=label, p=100 * float(p)))
     elif isinstance(prediction, list):
         st.caption(t("gate_explorer.next_token_caption", position=step))
-        rows = [{t("gate_explorer.next_token"): figures.visible_token(tok, 20),
+        rows = [{t("gate_explorer.next_token"): heatmaps.visible_token(tok, 20),
                  t("gate_explorer.probability_column"): p} for tok, p in prediction[step]]
         st.dataframe(rows, hide_index=True, width="stretch",
                      column_config={t("gate_explorer.probability_column"): st.column_config.ProgressColumn(
@@ -56,7 +56,7 @@ def show_readout(run: models.Run, step: int, unit: int) -> None:
     arrow = ["→", "←"]
     rows = []
     for name in run.quantities:
-        row = {t("gate_explorer.quantity_column"): t(figures.LABEL_KEY[name])}
+        row = {t("gate_explorer.quantity_column"): t(heatmaps.LABEL_KEY[name])}
         for layer in range(run.num_layers):
             for d in range(run.num_directions):
                 values = run.get(name, layer, d)
@@ -74,7 +74,7 @@ def show_equations(cell: str, bidirectional: bool) -> None:
         if bidirectional:
             st.latex(equations.BACKWARD_LATEX)
         for name, key in equations.MEANING_KEYS[cell]:
-            st.markdown(f"**{t(figures.LABEL_KEY[name])}** — {t(key)}")
+            st.markdown(f"**{t(heatmaps.LABEL_KEY[name])}** — {t(key)}")
         st.caption(t("gate_explorer.equations_source"))
 
 
@@ -106,8 +106,8 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
     if run.cell == "GRU":
         st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
-    # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/figures.py)
-    grid = figures.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
+    # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/heatmaps.py)
+    grid = heatmaps.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
                                num_directions=run.num_directions, step=step, unit=unit,
                                outline=charts.outline_colour())
     per_row = 2 if len(tokens) <= WIDE_SENTENCE else 1  # two heatmaps a row while tokens stay legible

@@ -15,9 +15,11 @@ import streamlit as st
 import torch
 
 import rnnviz
-from rnnviz import gradient_stats, models as registry, view_figures
+from rnnviz import models as registry
+from rnnviz.analysis import gradient_stats
+from rnnviz.plots import view_figures
 from rnnviz.i18n import t
-from rnnviz.text import tokenize
+from rnnviz.models.text import tokenize
 from ui import charts, models, params, widgets
 from ui.safety import safe
 

@@ -13,11 +13,11 @@ import numpy as np
 import streamlit as st
 import torch
 
-from rnnviz import io_diagrams, view_figures
-from rnnviz.figures import visible_token
-from rnnviz.generate import START
+from rnnviz.plots import io_diagrams, view_figures
+from rnnviz.plots.heatmaps import visible_token
+from rnnviz.models.generate import START
 from rnnviz.i18n import t
-from rnnviz.seq2seq import TARGET_CHARS
+from rnnviz.models.seq2seq import TARGET_CHARS
 from ui import charts, models, params, widgets
 from ui.downloads import trace_buttons
 from ui.safety import safe

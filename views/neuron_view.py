@@ -13,7 +13,8 @@ import io
 
 import streamlit as st
 
-from rnnviz import annotations, figures, neuron
+from rnnviz.analysis import annotations
+from rnnviz.plots import heatmaps, neuron
 from rnnviz.i18n import t
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
@@ -53,7 +54,7 @@ def ranking_csv(scores: list[annotations.UnitScore], annotation: str, quantity: 
 def unit_finder(run: models.Run, tokens: list[str], level: str, quantity: str, unit_values, zrange,
                 unit: int, bidirectional: bool, task: str = "") -> list[annotations.UnitScore]:
     st.subheader(t("neuron_view.finder_heading"))
-    label = t(figures.LABEL_KEY[quantity])
+    label = t(heatmaps.LABEL_KEY[quantity])
     st.caption(t("neuron_view.finder_intro", quantity=label))
     options = annotations.names_for(level)
     name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
@@ -123,7 +124,7 @@ def render() -> None:
         options = list(run.quantities)
         quantity = params.bound(st.selectbox, t("neuron_view.quantity"), key="quantity", default="hidden_state",
                                 parse=params.choice(options), options=options,
-                                format_func=lambda n: t(figures.LABEL_KEY[n]))
+                                format_func=lambda n: t(heatmaps.LABEL_KEY[n]))
         layer = lessons.layer_selector(run.num_layers, t("neuron_view.layer"))
         direction = lessons.direction_selector(run.num_directions, t("neuron_view.direction"))
         units = run.get(quantity, layer, direction).shape[1]
@@ -137,10 +138,10 @@ def render() -> None:
                                          parse=lambda raw: str(raw) == "True"))
 
     bidirectional = run.num_directions > 1
-    zrange = figures.value_range(quantity, [run.get(quantity, la, d) for la in range(run.num_layers)
+    zrange = heatmaps.value_range(quantity, [run.get(quantity, la, d) for la in range(run.num_layers)
                                             for d in range(run.num_directions)])
     unit_values = run.get(quantity, layer, direction)[:, unit]
-    st.subheader(t("neuron_view.text_heading", quantity=t(figures.LABEL_KEY[quantity]), layer=layer + 1,
+    st.subheader(t("neuron_view.text_heading", quantity=t(heatmaps.LABEL_KEY[quantity]), layer=layer + 1,
                    direction=ARROW[direction] if bidirectional else "", unit=unit))
     st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction if show_top else None,
                              compact=model.level == "char"))

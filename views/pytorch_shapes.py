@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import shapes, view_figures
+from rnnviz.analysis import shapes
+from rnnviz.plots import view_figures
 from rnnviz.i18n import t
 from ui import charts, params
 from ui.downloads import arrays_npz, file_stem

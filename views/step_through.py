@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import diagram, figures, stepping
+from rnnviz.plots import diagram, heatmaps
+from rnnviz.core import stepping
 from rnnviz.i18n import t
 from ui import charts, equations, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
@@ -84,7 +85,7 @@ def show_equations(step_values: stepping.StepValues, focus: str, cell: str) -> N
         st.warning(t("step_through.equations_mismatch", error=error))
     meaning = dict(equations.MEANING_KEYS[cell]).get(focus)
     if meaning:
-        st.markdown(f"**{t(figures.LABEL_KEY[focus])}** — {t(meaning)}")
+        st.markdown(f"**{t(heatmaps.LABEL_KEY[focus])}** — {t(meaning)}")
 
 
 def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, layer: int, direction: int,
@@ -130,7 +131,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
             step = params.bound(st.select_slider, t("step_through.step"), key="step",
                                 default=first_step(direction, steps), parse=params.integer(0, steps - 1),
                                 options=list(range(steps)), help=t("step_through.step_help"),
-                                format_func=lambda i: f"{i} · {figures.visible_token(tokens[i], 16)}")
+                                format_func=lambda i: f"{i} · {heatmaps.visible_token(tokens[i], 16)}")
         else:
             step = 0
             params.publish("step", 0)
@@ -142,7 +143,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
     unknown = sorted(models.unknown_positions(choice, tokens))
     if unknown:
         st.caption(plain(f"{t('controls.unknown_token')} "
-                         + ", ".join(f"{i} · {figures.visible_token(tokens[i], 16)}" for i in unknown)))
+                         + ", ".join(f"{i} · {heatmaps.visible_token(tokens[i], 16)}" for i in unknown)))
 
     wires = stepping.wire_values(run, layer, direction, step, unit)
     nonlinearity = getattr(model.module, "nonlinearity", "tanh")
@@ -154,7 +155,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
              else run.get("hidden_state", layer, d)[:, 0] * float("nan") for d in range(run.num_directions)]
         charts.show(diagram.chain_figure(tokens, h, step=step, unit=unit), key="st_chain")
     with right:
-        st.caption(plain(t("step_through.token", step=step, token=figures.visible_token(tokens[step], 24))))
+        st.caption(plain(t("step_through.token", step=step, token=heatmaps.visible_token(tokens[step], 24))))
         with friendly_errors():
             values = stepping.step_values(model.module, model.inputs(tokens), run, layer, direction, step, unit)
             show_equations(values, focus, run.cell)
@@ -168,7 +169,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
             st.caption(t("step_through.projection_note", unit=unit))
 
     st.markdown(f"**{t('step_through.vectors_heading', step=step, unit=unit)}**")
-    ranges = {name: figures.value_range(name, [run.get(name, lay, d) for lay in range(run.num_layers)
+    ranges = {name: heatmaps.value_range(name, [run.get(name, lay, d) for lay in range(run.num_layers)
                                                 for d in range(run.num_directions)])
               for name in run.quantities}
     vectors = {name: run.get(name, layer, direction)[step] for name in run.quantities}
@@ -198,7 +199,7 @@ def render() -> None:
         options = list(run.quantities)
         focus = params.bound(st.selectbox, t("step_through.focus"), key="focus",
                              default=DEFAULT_FOCUS[run.cell], parse=params.choice(options), options=options,
-                             format_func=lambda name: t(figures.LABEL_KEY[name]), help=t("step_through.focus_help"))
+                             format_func=lambda name: t(heatmaps.LABEL_KEY[name]), help=t("step_through.focus_help"))
 
     playing = bool(st.session_state.get(PLAYING))
     # A fragment with a timer only while playing: each tick reruns just this part, one step on.

@@ -13,9 +13,9 @@ import pytest
 import torch
 
 from rnnviz import models
-from rnnviz.figures import display_token
+from rnnviz.plots.heatmaps import display_token
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS, tokenize
+from rnnviz.models.text import MAX_TOKENS, tokenize
 
 # heatmaps (one per quantity × layer × direction) for the untrained cell choices
 PER_LAYER = {"RNN": 2, "LSTM": 6, "Bi-LSTM": 12, "GRU": 4, "Bi-GRU": 8}
@@ -203,7 +203,7 @@ def test_step_beyond_a_shorter_sentence_is_reset(app_test):
 
 
 def test_an_internal_error_becomes_a_friendly_message(app_test, monkeypatch):
-    from rnnviz import figures
+    from rnnviz.plots import heatmaps as figures
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
@@ -265,7 +265,7 @@ def test_a_finished_figure_dict_reaches_the_page_unchanged():
 
     script = '''
 import numpy as np
-from rnnviz import figures
+from rnnviz.plots import heatmaps as figures
 from ui import charts
 values = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
 get = lambda name, layer, d: values

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
-from rnnviz.figures import display_token
+from rnnviz.plots.heatmaps import display_token
 
 SHAPES = ("N→N", "N→1", "1→N", "N→M")
 MAX_COLUMNS = 7  # steps drawn per sequence before the middle collapses into "…"

@@ -33,7 +33,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz import figures
+from rnnviz.plots import heatmaps
 from rnnviz.i18n import t
 
 FOCUS = "#d95f02"  # orange (ColorBrewer Dark2): the gate / unit in focus, everywhere on the page
@@ -47,11 +47,11 @@ PREV = {0: "ₜ₋₁", 1: "ₜ₊₁"}  # the previous step of the forward / ba
 
 
 def _colour(name: str, value: float) -> str:
-    """The heatmaps' colour for ``value`` of quantity ``name`` (figures.KIND decides the scale)."""
-    if figures.KIND.get(name) == figures.GATE:
-        scale, lo, hi = figures.GATE_SCALE, 0.0, 1.0
+    """The heatmaps' colour for ``value`` of quantity ``name`` (heatmaps.KIND decides the scale)."""
+    if heatmaps.KIND.get(name) == heatmaps.GATE:
+        scale, lo, hi = heatmaps.GATE_SCALE, 0.0, 1.0
     else:
-        scale, lo, hi = figures.DIVERGING_SCALE, -1.0, 1.0
+        scale, lo, hi = heatmaps.DIVERGING_SCALE, -1.0, 1.0
     if not math.isfinite(value):
         return "rgb(204, 204, 204)"  # no value (e.g. not traced): neutral grey
     pos = min(1.0, max(0.0, (value - lo) / (hi - lo)))
@@ -64,11 +64,11 @@ def _ink(fill: str) -> str:
     return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
 
 
-def plot_text(token: str, max_chars: int = figures.MAX_TICK_CHARS) -> str:
+def plot_text(token: str, max_chars: int = heatmaps.MAX_TICK_CHARS) -> str:
     """A token as Plotly label text: whitespace made visible, then ``&``, ``<``, ``>`` escaped.
     Not ``"``: Plotly decodes only a few named entities and would print ``&quot;`` literally, and a
     double quote cannot start markup anyway."""
-    return html.escape(figures.visible_token(token, max_chars), quote=False)
+    return html.escape(heatmaps.visible_token(token, max_chars), quote=False)
 
 
 def fmt(v: float | None) -> str:
@@ -324,12 +324,12 @@ def vector_bars_figure(vectors: Mapping[str, np.ndarray], *, unit: int, ranges: 
     """Each quantity's whole vector at one step as bars over units; the chosen unit in orange.
 
     vectors: quantity -> (H,) values; ranges: quantity -> (lo, hi), default
-    ``figures.value_range`` (fixed by meaning, so steps compare by eye).
+    ``heatmaps.value_range`` (fixed by meaning, so steps compare by eye).
     """
     names = list(vectors)
     rows = math.ceil(len(names) / columns)
     cols = min(columns, len(names))
-    titles = [t(figures.LABEL_KEY.get(n, "quantities.pre_activation"), lang=lang) for n in names]
+    titles = [t(heatmaps.LABEL_KEY.get(n, "quantities.pre_activation"), lang=lang) for n in names]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.06,
                         vertical_spacing=0.22 if rows > 1 else 0.1)
     for k, name in enumerate(names):
@@ -341,7 +341,7 @@ def vector_bars_figure(vectors: Mapping[str, np.ndarray], *, unit: int, ranges: 
         fig.add_trace(go.Bar(x=np.arange(v.shape[0]), y=v, marker=dict(color=list(colours), line=dict(width=0)),
                              name=name, hovertemplate=f"{t('figures.unit', lang=lang)} %{{x}}: %{{y:.3f}}<extra></extra>"),
                       row=r + 1, col=c + 1)
-        lo, hi = (ranges or {}).get(name) or figures.value_range(name, [v[None]])
+        lo, hi = (ranges or {}).get(name) or heatmaps.value_range(name, [v[None]])
         fig.update_yaxes(range=[lo, hi], fixedrange=True, zeroline=True, zerolinecolor="#888888",
                          tickfont=dict(size=11), row=r + 1, col=c + 1)
         fig.update_xaxes(fixedrange=True, showticklabels=v.shape[0] <= 32, tickfont=dict(size=10),

@@ -6,7 +6,7 @@ cell's value, and the model's top-5 guesses for the next character beneath. Thes
 the same for any gate or state of any model here:
 
 - :func:`text_html` — the tokens as coloured chips (HTML); every token goes through
-  ``figures.display_token`` (whitespace made visible, then ``html.escape``), so typed text never
+  ``heatmaps.display_token`` (whitespace made visible, then ``html.escape``), so typed text never
   becomes markup; the only tags are our own. Optional top-5 next tokens under each chip.
 - :func:`unit_figure` — the unit over time as a line on the quantity's fixed range, with the chosen
   annotation as a step line on a second axis (the evidence behind a correlation).
@@ -25,8 +25,8 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 
-from rnnviz import figures
-from rnnviz.diagram import plot_text
+from rnnviz.plots import heatmaps
+from rnnviz.plots.diagram import plot_text
 from rnnviz.i18n import t
 
 FOCUS = "#d95f02"
@@ -35,7 +35,7 @@ FOCUS = "#d95f02"
 def value_colour(name: str, value: float, zrange: tuple[float, float]) -> str:
     """The heatmap colour of ``value`` for quantity ``name`` on the range ``zrange``."""
     lo, hi = zrange
-    scale = figures.GATE_SCALE if figures.KIND.get(name) == figures.GATE else figures.DIVERGING_SCALE
+    scale = heatmaps.GATE_SCALE if heatmaps.KIND.get(name) == heatmaps.GATE else heatmaps.DIVERGING_SCALE
     if not np.isfinite(value) or hi <= lo:
         return "rgb(204, 204, 204)"
     pos = float(min(1.0, max(0.0, (value - lo) / (hi - lo))))
@@ -72,20 +72,20 @@ def text_html(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tupl
     actually comes next. ``compact``: characters set like running text (a space stays a space)."""
     if len(values) != len(tokens):
         raise ValueError(f"{len(tokens)} tokens but {len(values)} values")
-    label = html.escape(t(figures.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang))
+    label = html.escape(t(heatmaps.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang))
     parts = []
     for i, token in enumerate(tokens):
         v = float(values[i])
         fill = value_colour(name, v, zrange)
-        tip = html.escape(f"{i} · {figures.visible_token(token, 40)} · ", quote=True) + f"{label} = {v:.3f}"
+        tip = html.escape(f"{i} · {heatmaps.visible_token(token, 40)} · ", quote=True) + f"{label} = {v:.3f}"
         sel = " sel" if i == selected else ""
-        shown = html.escape(token) if compact and token == " " else figures.display_token(token, 24)
+        shown = html.escape(token) if compact and token == " " else heatmaps.display_token(token, 24)
         chip = (f'<span class="tv{sel}" style="background:{fill};color:{ink(fill)}" title="{tip}">'
                 f"{shown}</span>")
         below = ""
         if top is not None and i < len(top):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            rows = [f'<span class="{"hit" if tok == nxt else ""}">{figures.display_token(tok, 8)} {p:.2f}</span>'
+            rows = [f'<span class="{"hit" if tok == nxt else ""}">{heatmaps.display_token(tok, 8)} {p:.2f}</span>'
                     for tok, p in top[i]]
             below = f'<span class="nx">{"".join(rows)}</span>'
         parts.append(f'<span class="tk">{chip}{below}</span>')
@@ -113,7 +113,7 @@ def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tu
     as a grey step line on the right axis."""
     T = len(tokens)
     x = np.arange(T)
-    label = t(figures.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
+    label = t(heatmaps.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
     fig = go.Figure()
     if annotation is not None:
         fig.add_trace(go.Scatter(x=x, y=np.asarray(annotation, dtype=np.float32), yaxis="y2", mode="lines",

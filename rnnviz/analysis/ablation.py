@@ -25,10 +25,10 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from rnnviz import figures
-from rnnviz.diagram import plot_text
+from rnnviz.plots import heatmaps
+from rnnviz.plots.diagram import plot_text
 from rnnviz.i18n import t
-from rnnviz.trace import FORCEABLE, Force
+from rnnviz.core.trace import FORCEABLE, Force
 
 # The value each forceable quantity is set to by default: the textbook lesion for it.
 PRESET = {"forget_gate": 1.0, "input_gate": 0.0, "output_gate": 1.0, "cell_candidate": 0.0, "cell_state": 0.0,
@@ -38,10 +38,10 @@ ORIGINAL, FORCED = "#7f7f7f", "#d95f02"
 
 def value_bounds(name: str) -> tuple[float, float]:
     """The range a forced value may take: [0, 1] for σ gates, [−1, 1] for tanh ones, [−5, 5] for c."""
-    kind = figures.KIND.get(name)
-    if kind == figures.GATE:
+    kind = heatmaps.KIND.get(name)
+    if kind == heatmaps.GATE:
         return 0.0, 1.0
-    if kind == figures.TANH:
+    if kind == heatmaps.TANH:
         return -1.0, 1.0
     return -5.0, 5.0
 
@@ -126,8 +126,8 @@ def difference_figure(name: str, original: Sequence[np.ndarray], forced: Sequenc
     diff = [np.ascontiguousarray(f - o, dtype=np.float32) for o, f in zip(original, forced)]
     peak = max((float(np.abs(d).max()) for d in diff), default=0.0)
     bound = max(peak, 1e-3)
-    fig = figures.heatmap_figure("difference", diff, tokens, layer=layer, zrange=(-bound, bound), lang=lang)
-    label = t(figures.LABEL_KEY[name], lang=lang)
+    fig = heatmaps.heatmap_figure("difference", diff, tokens, layer=layer, zrange=(-bound, bound), lang=lang)
+    label = t(heatmaps.LABEL_KEY[name], lang=lang)
     fig.update_layout(title=dict(text=t("ablation.difference_title", lang=lang, quantity=label, layer=layer + 1)))
     return fig
 
@@ -138,7 +138,7 @@ def forced_translation(model, tokens: Sequence[str], forces=None) -> str:
     encoder's final state becomes the context c and the decoder's start state, exactly as in
     ``rnnviz.seq2seq.decode`` (which this repeats, so the untouched decoder sees the changed c).
     With ``forces=None`` it equals ``model.predict(tokens)``."""
-    from rnnviz import seq2seq
+    from rnnviz.models import seq2seq
 
     enc = model.trace(list(tokens), force=forces)  # the encoder, forced
     lstm = model.decoder.__class__.__name__ == "LSTM"

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnnviz import cells
-from rnnviz.trace import _prepare, _weights, cell_kind
+from rnnviz.core import cells
+from rnnviz.core.trace import _prepare, _weights, cell_kind
 
 
 @dataclass

@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from rnnviz.models import Model, architecture
-from rnnviz.text import Vocab, clip, tokenize
+from rnnviz.models.registry import Model, architecture
+from rnnviz.models.text import Vocab, clip, tokenize
 
 # ---------------------------------------------------------------------------------------------------
 # limits (the server option `server.maxUploadSize` in .streamlit/config.toml holds the same MB value)

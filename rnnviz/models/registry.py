@@ -36,10 +36,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.text import Vocab, clip, tokenize
-from rnnviz.trace import Trace, cell_kind, trace
+from rnnviz.models.text import Vocab, clip, tokenize
+from rnnviz.core.trace import Trace, cell_kind, trace
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets" / "models"
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "models"
 CELLS = ("RNN", "LSTM", "GRU")
 # The five cells of the lecture notes, as (torch cell, bidirectional).
 CELL_CHOICES = {"RNN": ("RNN", False), "LSTM": ("LSTM", False), "Bi-LSTM": ("LSTM", True),
@@ -170,7 +170,7 @@ class Model:
     def generate(self, prompt: str = "", n_chars: int = 200, temperature: float = 1.0, seed: int = 0):
         """1→N: sample ``n_chars`` tokens after ``prompt`` -> (generated text, Trace over prompt +
         generated tokens). See :func:`rnnviz.generate.generate`."""
-        from rnnviz.generate import generate
+        from rnnviz.models.generate import generate
 
         return generate(self, prompt, n_chars=n_chars, temperature=temperature, seed=seed)
 
@@ -271,7 +271,7 @@ class Seq2SeqModel(Model):
         self.target_vocab = target_vocab
 
     def tokens(self, text: str) -> list[str]:
-        from rnnviz.seq2seq import source_tokens
+        from rnnviz.models.seq2seq import source_tokens
 
         return clip(source_tokens(text))[0]
 
@@ -304,7 +304,7 @@ class Seq2SeqModel(Model):
     def translate(self, tokens_or_text):
         """Greedy decoding -> rnnviz.seq2seq.Decoding (output, context c, probabilities, encoder and
         decoder traces)."""
-        from rnnviz.seq2seq import decode
+        from rnnviz.models.seq2seq import decode
 
         tokens = self._as_tokens(tokens_or_text)
         if not tokens:

@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz import cells
+from rnnviz.core import cells
 
 GATES = {
     "RNN": (),

@@ -22,9 +22,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.figures import DIVERGING_SCALE, GATE_SCALE, display_token, value_range
+from rnnviz.plots.heatmaps import DIVERGING_SCALE, GATE_SCALE, display_token, value_range
 from rnnviz.i18n import t
-from rnnviz.saturation import HIGH, LOW, SIGMOID_GATES, Saturation
+from rnnviz.analysis.saturation import HIGH, LOW, SIGMOID_GATES, Saturation
 
 # One colour per cell kind, the same on every page (Okabe–Ito).
 CELL_COLOURS = {"RNN": "#D55E00", "LSTM": "#0072B2", "Bi-LSTM": "#56B4E9", "GRU": "#009E73",

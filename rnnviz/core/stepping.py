@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from rnnviz.trace import _weights, cell_kind
+from rnnviz.core.trace import _weights, cell_kind
 
 # Gate blocks in the stacked weights, in PyTorch's order, and each one's symbol / activation.
 BLOCKS = {

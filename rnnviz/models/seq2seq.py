@@ -113,7 +113,7 @@ def ids_to_string(ids) -> str:
 @torch.no_grad()
 def decode(net, source: list[str], src_stoi: dict[str, int], max_len: int = MAX_OUTPUT) -> Decoding:
     """Greedy translation of one sentence with exact traces of both recurrent modules."""
-    from rnnviz.trace import trace as rnn_trace
+    from rnnviz.core.trace import trace as rnn_trace
 
     if not source:
         raise ValueError("type some number words, e.g. 'three hundred and twelve'")

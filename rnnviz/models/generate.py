@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import torch
 
-from rnnviz.text import MAX_TOKENS
-from rnnviz.trace import Trace, trace
+from rnnviz.models.text import MAX_TOKENS
+from rnnviz.core.trace import Trace, trace
 
 START = "\n"  # an empty prompt starts from a line break, as a play's new speech does
 

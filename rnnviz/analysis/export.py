@@ -14,7 +14,7 @@ import io
 
 import numpy as np
 
-from rnnviz.trace import Trace
+from rnnviz.core.trace import Trace
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
