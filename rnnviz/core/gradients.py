@@ -13,7 +13,7 @@ diag(1 − h_k²) W_hh, whose repeated product shrinks (or blows up) geometrical
 lecture notes' reason classic RNNs fail on long sequences. The LSTM's c_t = f_t ⊙ c_{t-1} + …
 path multiplies by f_t instead, which a trained LSTM keeps near 1.
 
-Computation: one differentiable pass with ``rnnviz.cells`` in which a zero perturbation δ_t is added
+Computation: one differentiable pass of ``rnnviz.core.unroll`` in which a zero perturbation δ_t is added
 to the top layer's h_t at every position, so ∂h_final/∂δ_t = ∂h_final/∂h_t. The pass runs on P·D
 copies of the sequence stacked as a batch — copy k answers for output unit k — and a single backward
 pass gives every row of both Jacobians for all t at once (vectorised; no per-unit backward loop).
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnnviz.core import cells
-from rnnviz.core.trace import _prepare, _weights, cell_kind
+from rnnviz.core.trace import cell_kind
+from rnnviz.core.unroll import prepare_inputs, unroll
 
 
 @dataclass
@@ -44,38 +44,14 @@ def _run(cell, module, x, h0, c0, delta):
     layer's h_t; h0 (L*D, P), c0 (L*D, H) shared. Returns the top layer's final states, (N, D, P).
     """
     D = 2 if module.bidirectional else 1
-    N, T, _ = x.shape
-    inp = x
-    finals = []
-    for layer in range(module.num_layers):
-        top = layer == module.num_layers - 1
-        outs = []
-        for d in range(D):
-            w = _weights(module, layer, d)
-            x_proj = inp @ w["w_ih"].T  # (N, T, G*H), once for all steps
-            if w["b_ih"] is not None:
-                x_proj = x_proj + w["b_ih"]
-            # unbind, not x_proj[:, t]: indexing's backward writes a full-size zero tensor per step
-            x_proj = x_proj.unbind(1)  # T × (N, G*H)
-            delta_d = delta[:, d].unbind(1) if top else None  # T × (N, P)
-            h = h0[layer * D + d].expand(N, -1)  # (N, P)
-            c = None if c0 is None else c0[layer * D + d].expand(N, -1)
-            hs = [None] * T
-            for t in (range(T) if d == 0 else range(T - 1, -1, -1)):
-                if cell == "LSTM":
-                    _, h, c = cells.lstm_step(x_proj[t], h, c, w["w_hh"], w["b_hh"], w["w_hr"])
-                elif cell == "GRU":
-                    _, h = cells.gru_step(x_proj[t], h, w["w_hh"], w["b_hh"])
-                else:
-                    _, h = cells.rnn_step(x_proj[t], h, w["w_hh"], w["b_hh"], module.nonlinearity)
-                if top:
-                    h = h + delta_d[t]
-                hs[t] = h
-            outs.append(torch.stack(hs, dim=1))  # (N, T, P)
-            if top:
-                finals.append(h)
-        inp = torch.cat(outs, dim=-1)  # (N, T, D*P)
-    return torch.stack(finals, dim=1)  # (N, D, P)
+    N = x.shape[0]
+    top = module.num_layers - 1
+    deltas = [delta[:, d].unbind(1) for d in range(D)]  # D × T × (N, P)
+    h0 = h0[:, None].expand(-1, N, -1)  # (L*D, N, P)
+    c0 = None if c0 is None else c0[:, None].expand(-1, N, -1)  # (L*D, N, H)
+    run = unroll(cell, module, x.transpose(0, 1), h0, c0,  # time first: (T, N, In)
+                 after_step=lambda layer, d, t, h: h + deltas[d][t] if layer == top else h)
+    return torch.stack(run.h_n[top * D:], dim=1)  # (N, D, P)
 
 
 def gradient_flow(module, x, hx=None) -> GradientFlow:
@@ -83,7 +59,7 @@ def gradient_flow(module, x, hx=None) -> GradientFlow:
     cell = cell_kind(module)
     if not isinstance(x, torch.Tensor) or x.dim() != 2:
         raise ValueError("gradient_flow takes one unbatched sequence x of shape (T, input_size).")
-    x_tb, h0, c0, _ = _prepare(cell, module, x, hx)
+    x_tb, h0, c0, _ = prepare_inputs(cell, module, x, hx)
     x = x_tb[:, 0].detach()  # (T, In)
     h0 = h0[:, 0].detach()  # (L*D, P)
     c0 = None if c0 is None else c0[:, 0].detach()

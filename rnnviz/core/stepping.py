@@ -23,7 +23,7 @@ the one at t + 1 (the cell reads the sentence from the end), so the symbols say 
 Layer l > 0 reads the previous layer's output ``[h→_t ; h←_t]`` (both directions concatenated);
 this module takes it from the trace's hidden states.
 
-Reference: PyTorch documentation of torch.nn.RNN / LSTM / GRU (same symbols as ``rnnviz/cells.py``).
+Reference: PyTorch documentation of torch.nn.RNN / LSTM / GRU (same symbols as ``rnnviz/core/cells.py``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from rnnviz.core.trace import _weights, cell_kind
+from rnnviz.core.trace import cell_kind
+from rnnviz.core.unroll import layer_weights
 
 # Gate blocks in the stacked weights, in PyTorch's order, and each one's symbol / activation.
 BLOCKS = {
@@ -172,7 +173,7 @@ def step_values(module, inputs, tr, layer: int, direction: int, t: int, unit: in
     if not 0 <= unit < H:
         raise ValueError(f"unit {unit} out of range: this cell has {H} units (0..{H - 1}).")
 
-    w = {k: (None if v is None else v.detach().double().numpy()) for k, v in _weights(module, layer, direction).items()}
+    w = {k: (None if v is None else v.detach().double().numpy()) for k, v in layer_weights(module, layer, direction).items()}
     x_t = layer_inputs(tr, inputs, layer)[t]  # (In,)
     prev = previous_index(t, T, direction)
     P = w["w_hh"].shape[1]

@@ -4,7 +4,7 @@
     tr.output, tr.h_n, tr.c_n        # what module(x, hx) returns
     tr.get("forget_gate", layer=0, direction=1)   # float32 (T, H) — row t is input position t
 
-The equations are those of PyTorch (see ``rnnviz/cells.py`` for the full math block). Names:
+The equations are those of PyTorch (see ``rnnviz/core/cells.py`` for the full math block). Names:
 
     LSTM: input_gate i, forget_gate f, cell_candidate g, output_gate o, cell_state c, hidden_state h
     GRU:  reset_gate r, update_gate z, candidate n, hidden_state h
@@ -38,6 +38,7 @@ import torch
 from torch import nn
 
 from rnnviz.core import cells
+from rnnviz.core.unroll import layer_weights, prepare_inputs, unroll
 
 GATES = {
     "RNN": (),
@@ -130,18 +131,11 @@ class Trace:
 
 # --------------------------------------------------------------------------- module plumbing
 
-def _weights(module, layer: int, direction: int) -> dict[str, torch.Tensor | None]:
-    sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-    get = lambda n: getattr(module, n + sfx, None)  # noqa: E731
-    return {"w_ih": get("weight_ih"), "w_hh": get("weight_hh"), "b_ih": get("bias_ih"),
-            "b_hh": get("bias_hh"), "w_hr": get("weight_hr")}
-
-
 def _flat_layer_weights(module, layer: int, directions: int) -> list[torch.Tensor]:
     """The fused kernel's weight list for one layer, in ``module._flat_weights_names`` order."""
     out = []
     for d in range(directions):
-        w = _weights(module, layer, d)
+        w = layer_weights(module, layer, d)
         out += [w["w_ih"], w["w_hh"]]
         if module.bias:
             out += [w["b_ih"], w["b_hh"]]
@@ -165,48 +159,6 @@ def _fused_layer(cell, module, inp, h0, c0, layer, directions):
         fn = torch.rnn_tanh if module.nonlinearity == "tanh" else torch.rnn_relu
         out, h_n = fn(inp, h0, weights, module.bias, 1, 0.0, False, bi, False)
     return out, h_n, None
-
-
-def _prepare(cell, module, x, hx):
-    """Validate and bring x to (T, B, In) and hx to (L*D, B, ·). Returns (x, h0, c0, batched)."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}.")
-    if x.dim() not in (2, 3):
-        raise ValueError(f"x must be 2-D (T, input_size) or 3-D batched; got shape {tuple(x.shape)}.")
-    if x.shape[-1] != module.input_size:
-        raise ValueError(
-            f"x has {x.shape[-1]} features per step but the module expects input_size={module.input_size}."
-        )
-    if module.training and module.dropout > 0 and module.num_layers > 1:
-        raise ValueError("The module is in training mode with dropout; call module.eval() before tracing.")
-    batched = x.dim() == 3
-    x = x.to(module.weight_ih_l0.dtype)
-    if not batched:
-        x = x.unsqueeze(1)  # (T, 1, In)
-    elif module.batch_first:
-        x = x.transpose(0, 1)  # (B, T, In) -> (T, B, In)
-    if x.shape[0] == 0:
-        raise ValueError("x has no time steps (T = 0).")
-    T, B, _ = x.shape
-    D = 2 if module.bidirectional else 1
-    P = module.proj_size if cell == "LSTM" and module.proj_size > 0 else module.hidden_size
-    h_shape, c_shape = (module.num_layers * D, B, P), (module.num_layers * D, B, module.hidden_size)
-
-    def state(s, shape, what):
-        if s is None:
-            return x.new_zeros(shape)
-        s = s.to(x.dtype)
-        s = s if batched else s.unsqueeze(1)
-        if tuple(s.shape) != shape:
-            want = shape if batched else (shape[0], shape[2])
-            got = tuple(s.shape) if batched else (s.shape[0], s.shape[2])
-            raise ValueError(f"{what} has shape {got}; expected {want}.")
-        return s
-
-    if cell == "LSTM":
-        h0, c0 = (None, None) if hx is None else hx
-        return x, state(h0, h_shape, "h0"), state(c0, c_shape, "c0"), batched
-    return x, state(hx, h_shape, "h0"), None, batched
 
 
 def _previous(h_seq: torch.Tensor, h0: torch.Tensor, direction: int) -> torch.Tensor:
@@ -234,7 +186,7 @@ def _cell_state_scan(f: np.ndarray, ig: np.ndarray, c0: np.ndarray, direction: i
 
 def _gates_from_states(cell, module, inp, h_seq, h0, c0, layer, direction, arrays):
     """Every gate of one layer/direction from (x_t, h_{t-1}): two GEMMs, then activations."""
-    w = _weights(module, layer, direction)
+    w = layer_weights(module, layer, direction)
     T, B, _ = inp.shape
     h_prev = _previous(h_seq, h0, direction)  # (T, B, P)
     x_proj = inp.reshape(T * B, -1) @ w["w_ih"].T  # (T*B, G*H)
@@ -353,41 +305,14 @@ def _clamp_for(forces: list[Force], layer: int, direction: int, t: int, sizes: d
 
 
 def _trace_forced(cell, module, x, h0, c0, forces):
-    D = 2 if module.bidirectional else 1
-    T, B, _ = x.shape
-    H = module.hidden_size
-    P = h0.shape[-1]
+    """Every step in Python (rnnviz.core.unroll) with each step's clamp hook."""
+    H, P = module.hidden_size, h0.shape[-1]
     sizes = {name: H for name in QUANTITIES[cell]} | {"hidden_state": P}
-    arrays, h_n, c_n = {}, [], []
-    inp = x
-    for layer in range(module.num_layers):
-        outs = []
-        for d in range(D):
-            w = _weights(module, layer, d)
-            x_proj = inp @ w["w_ih"].T  # (T, B, G*H), once for all steps
-            if w["b_ih"] is not None:
-                x_proj = x_proj + w["b_ih"]
-            h, c = h0[layer * D + d], (None if c0 is None else c0[layer * D + d])
-            rec = {name: [None] * T for name in QUANTITIES[cell]}
-            order = range(T) if d == 0 else range(T - 1, -1, -1)
-            for t in order:
-                clamp = _clamp_for(forces, layer, d, t, sizes)
-                if cell == "LSTM":
-                    q, h, c = cells.lstm_step(x_proj[t], h, c, w["w_hh"], w["b_hh"], w["w_hr"], clamp)
-                elif cell == "GRU":
-                    q, h = cells.gru_step(x_proj[t], h, w["w_hh"], w["b_hh"], clamp)
-                else:
-                    q, h = cells.rnn_step(x_proj[t], h, w["w_hh"], w["b_hh"], module.nonlinearity, clamp)
-                for name, v in q.items():
-                    rec[name][t] = v
-            for name, seq in rec.items():
-                arrays[(name, layer, d)] = _np(torch.stack(seq))  # (T, B, ·)
-            outs.append(torch.stack(rec["hidden_state"]))
-            h_n.append(h)
-            c_n.append(c)
-        inp = torch.cat(outs, dim=-1)  # (T, B, D*P)
-    c_n = torch.stack(c_n) if cell == "LSTM" else None
-    return inp, torch.stack(h_n), c_n, arrays
+    run = unroll(cell, module, x, h0, c0, record=True,
+                 clamp_for=lambda layer, d, t: _clamp_for(forces, layer, d, t, sizes))
+    arrays = {key: _np(torch.stack(seq)) for key, seq in run.steps.items()}  # (T, B, ·) each
+    c_n = torch.stack(run.c_n) if cell == "LSTM" else None
+    return run.output, torch.stack(run.h_n), c_n, arrays
 
 
 # --------------------------------------------------------------------------- entry point
@@ -408,7 +333,7 @@ def trace(module, x, hx=None, force=None) -> Trace:
         a :class:`Trace`. ``output``, ``h_n`` and ``c_n`` have the shapes ``module(x, hx)`` returns.
     """
     cell = cell_kind(module)
-    x_tb, h0, c0, batched = _prepare(cell, module, x, hx)
+    x_tb, h0, c0, batched = prepare_inputs(cell, module, x, hx)
     D = 2 if module.bidirectional else 1
     forces = _normalise_force(cell, force, module.num_layers, D, x_tb.shape[0])
     with torch.no_grad():
