@@ -58,16 +58,16 @@ class Vocab:
         return len(self.itos)
 
     def __contains__(self, token: str) -> bool:
-        return self._key(token) in self.stoi
+        return self.key(token) in self.stoi
 
-    def _key(self, token: str) -> str:
+    def key(self, token: str) -> str:
         return token.lower() if self.lowercase else token
 
     def encode(self, tokens: list[str]) -> list[int]:
         unk_id = self.stoi.get(self.unk) if self.unk is not None else None
         ids = []
         for tok in tokens:
-            i = self.stoi.get(self._key(tok), unk_id)
+            i = self.stoi.get(self.key(tok), unk_id)
             if i is None:
                 raise KeyError(f"token {tok!r} is not in the vocabulary and it has no unknown-token.")
             ids.append(i)
