@@ -9,7 +9,7 @@ Both apps run in Streamlit's AppTest (same process, same script-runner overhead 
   new 40-token sentence and press Enter (so the trace is *not* cached), and separately, move the
   time-step slider (trace cached: only the figures are redrawn);
 - the floor: a 15-line script that reads the same arrays from an .npz and calls the same
-  rnnviz.figures builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
+  rnnviz.plots.heatmaps builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
   app drawing these figures must do.
 
 Times are medians; the ratio uses process CPU time (robust on a shared machine), wall time is

@@ -27,6 +27,8 @@ Columns:
 - ``equation``: the line of PyTorch's equations that defines it (KaTeX).
 - ``forceable``: whether ``rnnviz.trace(..., force=...)`` may hold it at a constant (ablation), and
   ``preset``: the textbook lesion the ablation page starts from.
+- ``keeps_memory``: the gate whose value near 1 keeps the old memory (LSTM f, GRU z; the RNN has
+  none) — what the pages compare across cells and focus on first.
 
 A new cell variant is a new block of rows here (plus its step in rnnviz/core/cells.py).
 """
@@ -51,6 +53,7 @@ class Quantity:
     equation: str
     forceable: bool = True
     preset: float = 0.0
+    keeps_memory: bool = False
 
     @property
     def latex(self) -> str:
@@ -84,7 +87,7 @@ TABLE: tuple[Quantity, ...] = (
     _Q("LSTM", "input_gate", "i", SIGMOID, 0, "quantities.input_gate", "quantities.input_gate_meaning",
        r"i_t = \sigma(W_{ii}\,x_t + b_{ii} + W_{hi}\,h_{t-1} + b_{hi})"),
     _Q("LSTM", "forget_gate", "f", SIGMOID, 1, "quantities.forget_gate", "quantities.forget_gate_meaning",
-       r"f_t = \sigma(W_{if}\,x_t + b_{if} + W_{hf}\,h_{t-1} + b_{hf})", preset=1.0),
+       r"f_t = \sigma(W_{if}\,x_t + b_{if} + W_{hf}\,h_{t-1} + b_{hf})", preset=1.0, keeps_memory=True),
     _Q("LSTM", "cell_candidate", "g", TANH, 2, "quantities.cell_candidate",
        "quantities.cell_candidate_meaning", r"g_t = \tanh(W_{ig}\,x_t + b_{ig} + W_{hg}\,h_{t-1} + b_{hg})"),
     _Q("LSTM", "output_gate", "o", SIGMOID, 3, "quantities.output_gate", "quantities.output_gate_meaning",
@@ -97,7 +100,7 @@ TABLE: tuple[Quantity, ...] = (
     _Q("GRU", "reset_gate", "r", SIGMOID, 0, "quantities.reset_gate", "quantities.reset_gate_meaning",
        r"r_t = \sigma(W_{ir}\,x_t + b_{ir} + W_{hr}\,h_{t-1} + b_{hr})"),
     _Q("GRU", "update_gate", "z", SIGMOID, 1, "quantities.update_gate", "quantities.update_gate_meaning",
-       r"z_t = \sigma(W_{iz}\,x_t + b_{iz} + W_{hz}\,h_{t-1} + b_{hz})"),
+       r"z_t = \sigma(W_{iz}\,x_t + b_{iz} + W_{hz}\,h_{t-1} + b_{hz})", keeps_memory=True),
     _Q("GRU", "candidate", "n", TANH, 2, "quantities.candidate", "quantities.candidate_meaning",
        r"n_t = \tanh\big(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\big)"),
     _Q("GRU", "hidden_state", "h", TANH, None, "quantities.hidden_state",
@@ -139,6 +142,8 @@ SIGMOID_GATES = {cell: tuple(q.name for q in rows(cell) if q.kind == SIGMOID) fo
 BLOCKS = {cell: tuple((q.name, q.symbol, q.activation)
                       for q in sorted((q for q in rows(cell) if q.block is not None), key=lambda q: q.block))
           for cell in CELLS}
+# The gate that keeps the old memory when near 1 (None for the RNN).
+KEEP_GATE = {cell: next((q.name for q in rows(cell) if q.keeps_memory), None) for cell in CELLS}
 # The equations of each cell, and the plain-language line of each quantity (catalogue keys).
 EQUATIONS = {cell: [q.equation for q in rows(cell)] for cell in CELLS}
 MEANING_KEYS = {cell: [(q.name, q.meaning_key) for q in rows(cell)] for cell in CELLS}
@@ -147,4 +152,5 @@ NAMES = tuple(dict.fromkeys(q.name for q in TABLE))
 KIND = {name: _first(name).kind for name in NAMES}
 SYMBOL = {name: _first(name).symbol for name in NAMES}
 LABEL_KEY = {name: _first(name).label_key for name in NAMES}
+BOUNDS = {name: _first(name).bounds for name in NAMES}
 PRESET = {name: _first(name).preset for name in NAMES if _first(name).forceable}

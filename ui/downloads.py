@@ -24,7 +24,7 @@ def file_stem(*parts: str) -> str:
 
 
 def trace_buttons(make_trace: Callable[[], object], tokens: list[str], stem: str, key: str) -> None:
-    """Two buttons: every gate and state of ``make_trace()`` as CSV and as NPZ (rnnviz.export)."""
+    """Two buttons: every gate and state of ``make_trace()`` as CSV and as NPZ (rnnviz.analysis.export)."""
     tokens = list(tokens)
     left, right = st.columns(2)
     left.download_button(t("downloads.csv"), data=lambda: trace_to_csv(make_trace(), tokens),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from rnnviz.plots.heatmaps import display_token, visible_token
+from rnnviz.plots.tokens import display_token, visible_token
 from rnnviz.i18n import t
 from rnnviz.models.text import MAX_TOKENS
 from ui import params

@@ -1,8 +1,8 @@
 """Your model: upload the weights of a PyTorch RNN / LSTM / GRU you trained, confirm what rnnviz
 found, then see every gate and state of it for any sentence.
 
-Thin page: file bytes -> ``ui.user_model`` (``rnnviz.upload.load_user_model``, cached by content
-hash) -> confirmation table -> cached trace -> ``rnnviz.figures`` heatmaps. Every message quoting the
+Thin page: file bytes -> ``ui.user_model`` (``rnnviz.models.upload.load_user_model``, cached by content
+hash) -> confirmation table -> cached trace -> ``rnnviz.plots.heatmaps`` heatmaps. Every message quoting the
 file (key names, tokens, file names) goes through ``user_model.plain`` so it can never become markup.
 """
 

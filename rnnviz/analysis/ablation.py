@@ -11,39 +11,27 @@ Classic lesions: ``forget_gate = 1`` (the LSTM never forgets: c_t = c_{t-1} + i 
 the quantity is produced (``rnnviz.cells`` clamp hook), so every later step, layer and the head see
 the forced value.
 
-Builders here turn the two runs into figures: the classifier's probabilities side by side, and for
-language models the probability given to the token that actually comes next, per position.
+This module holds the numbers (what may be forced, to what, and how a prediction changed);
+``rnnviz.plots.ablation`` draws the two runs.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
-import torch
 
-from rnnviz.plots import heatmaps
-from rnnviz.plots.diagram import plot_text
-from rnnviz.i18n import t
+from rnnviz import quantities
 from rnnviz.core.trace import FORCEABLE, Force
 
 # The value each forceable quantity is set to by default: the textbook lesion for it.
-PRESET = {"forget_gate": 1.0, "input_gate": 0.0, "output_gate": 1.0, "cell_candidate": 0.0, "cell_state": 0.0,
-          "hidden_state": 0.0, "reset_gate": 0.0, "update_gate": 0.0, "candidate": 0.0}
-ORIGINAL, FORCED = "#7f7f7f", "#d95f02"
+PRESET = quantities.PRESET
 
 
 def value_bounds(name: str) -> tuple[float, float]:
     """The range a forced value may take: [0, 1] for σ gates, [−1, 1] for tanh ones, [−5, 5] for c."""
-    kind = heatmaps.KIND.get(name)
-    if kind == heatmaps.GATE:
-        return 0.0, 1.0
-    if kind == heatmaps.TANH:
-        return -1.0, 1.0
-    return -5.0, 5.0
+    return quantities.BOUNDS.get(name, (-5.0, 5.0))
 
 
 @dataclass(frozen=True)
@@ -81,86 +69,8 @@ def mean_log_likelihood(p: np.ndarray) -> float:
     return float(np.mean(np.log(np.maximum(p, 1e-12)))) if p.size else float("nan")
 
 
-def classify_figure(original: Mapping[str, float], forced: Mapping[str, float], *, lang: str | None = None) -> go.Figure:
-    """Grouped bars: each label's probability, untouched (grey) and forced (orange)."""
-    labels = list(original)
-    shown = [html.escape(str(label), quote=False) for label in labels]
-    fig = go.Figure([
-        go.Bar(x=shown, y=[original[k] for k in labels], name=t("ablation.original", lang=lang),
-               marker_color=ORIGINAL, text=[f"{original[k]:.2f}" for k in labels], textposition="outside"),
-        go.Bar(x=shown, y=[forced[k] for k in labels], name=t("ablation.forced", lang=lang),
-               marker_color=FORCED, text=[f"{forced[k]:.2f}" for k in labels], textposition="outside"),
-    ])
-    fig.update_layout(barmode="group", yaxis=dict(range=[0, 1.15], fixedrange=True, title=t("ablation.probability", lang=lang)),
-                      xaxis=dict(fixedrange=True, tickfont=dict(size=15)), height=300, template="none",
-                      margin=dict(l=55, r=10, t=30, b=40), legend=dict(orientation="h", y=1.15, font=dict(size=14)))
-    return fig
-
-
-def next_token_figure(tokens: Sequence[str], p_original: np.ndarray, p_forced: np.ndarray, *,
-                      lang: str | None = None) -> go.Figure:
-    """p(actual next token) at each position, both runs; x = the token being predicted."""
-    n = len(p_original)
-    ticks = [plot_text(tok) for tok in tokens[1:]]
-    x = np.arange(n)
-    fig = go.Figure([
-        go.Scatter(x=x, y=np.asarray(p_original, dtype=np.float32), name=t("ablation.original", lang=lang),
-                   mode="lines+markers", line=dict(color=ORIGINAL, width=2)),
-        go.Scatter(x=x, y=np.asarray(p_forced, dtype=np.float32), name=t("ablation.forced", lang=lang),
-                   mode="lines+markers", line=dict(color=FORCED, width=2.5)),
-    ])
-    step = max(1, n // 60)
-    fig.update_layout(
-        xaxis=dict(tickmode="array", tickvals=list(range(0, n, step)), ticktext=ticks[::step], fixedrange=True,
-                   range=[-0.5, n - 0.5], title=dict(text=t("ablation.next_token_axis", lang=lang), font=dict(size=13))),
-        yaxis=dict(range=[0, 1], fixedrange=True, title=dict(text=t("ablation.probability", lang=lang), font=dict(size=13))),
-        height=280, template="none", margin=dict(l=55, r=10, t=30, b=60),
-        legend=dict(orientation="h", y=1.15, font=dict(size=14)),
-    )
-    return fig
-
-
-def difference_figure(name: str, original: Sequence[np.ndarray], forced: Sequence[np.ndarray],
-                      tokens: Sequence[str], *, layer: int, lang: str | None = None) -> go.Figure:
-    """forced − original for one quantity of one layer (directions stacked), diverging around 0."""
-    diff = [np.ascontiguousarray(f - o, dtype=np.float32) for o, f in zip(original, forced)]
-    peak = max((float(np.abs(d).max()) for d in diff), default=0.0)
-    bound = max(peak, 1e-3)
-    fig = heatmaps.heatmap_figure("difference", diff, tokens, layer=layer, zrange=(-bound, bound), lang=lang)
-    label = t(heatmaps.LABEL_KEY[name], lang=lang)
-    fig.update_layout(title=dict(text=t("ablation.difference_title", lang=lang, quantity=label, layer=layer + 1)))
-    return fig
-
-
-@torch.no_grad()
 def forced_translation(model, tokens: Sequence[str], forces=None) -> str:
     """The encoder–decoder's greedy output when the *encoder* runs with ``forces``: the forced
-    encoder's final state becomes the context c and the decoder's start state, exactly as in
-    ``rnnviz.seq2seq.decode`` (which this repeats, so the untouched decoder sees the changed c).
-    With ``forces=None`` it equals ``model.predict(tokens)``."""
-    from rnnviz.models import seq2seq
-
-    enc = model.trace(list(tokens), force=forces)  # the encoder, forced
-    lstm = model.decoder.__class__.__name__ == "LSTM"
-    state = (enc.h_n, enc.c_n) if lstm else enc.h_n  # (L·D, H) each
-    context_h = enc.h_n[-1:]  # c: (1, H)
-    prev_id, outputs = seq2seq.TARGET_CHARS.index("<s>"), []
-    for _ in range(seq2seq.MAX_OUTPUT):
-        step_in = model.decoder_inputs(torch.tensor([[prev_id]]), context_h)[0]  # (1, E+H)
-        out, state = model.decoder(step_in, state)  # (1, H)
-        prev_id = int(model.head(out)[0].argmax())
-        outputs.append(prev_id)
-        if seq2seq.TARGET_CHARS[prev_id] == "</s>":
-            break
-    return seq2seq.ids_to_string(outputs)
-
-
-def translation_figure(original: str, forced: str, *, lang: str | None = None) -> go.Figure:
-    """The two output strings as a two-row table-like figure (escaped text)."""
-    fig = go.Figure(go.Table(
-        header=dict(values=[t("ablation.original", lang=lang), t("ablation.forced", lang=lang)],
-                    fill_color=[ORIGINAL, FORCED], font=dict(color="white", size=15), align="center"),
-        cells=dict(values=[[html.escape(original, quote=False) or "∅"], [html.escape(forced, quote=False) or "∅"]],
-                   font=dict(size=26), height=44, align="center")))
-    fig.update_layout(height=130, margin=dict(l=0, r=0, t=5, b=5), template="none")
-    return fig
+    encoder's final state becomes the context c and the decoder's start state
+    (``Seq2SeqModel.decode_from``). With ``forces=None`` it equals ``model.predict(tokens)``."""
+    return model.decode_from(model.trace(list(tokens), force=forces))

@@ -10,7 +10,7 @@ If each step multiplied the gradient by the same Jacobian norm ρ, ‖∂h_T/∂
 line on a log axis with slope log ρ (Pascanu, Mikolov & Bengio 2013, §2). ρ < 1 vanishes, ρ > 1
 explodes; ``per_step`` is the geometric-mean ρ actually measured.
 
-Also a CSV of the norms (formula-safe token text, as rnnviz.export does for activations).
+Also a CSV of the norms (formula-safe token text, as rnnviz.analysis.export does for activations).
 """
 
 from __future__ import annotations

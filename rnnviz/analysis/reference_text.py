@@ -1,6 +1,6 @@
 """Built-in public-domain reference texts, for statistics over more steps than one sentence.
 
-Gate saturation (``rnnviz.saturation``) is a fraction of time steps; over a five-word sentence it
+Gate saturation (``rnnviz.analysis.saturation``) is a fraction of time steps; over a five-word sentence it
 can only be 0, 0.2, 0.4 … A few hundred steps of ordinary English give a stable picture, as the
 held-out text does in Karpathy, Johnson & Fei-Fei (2015). Both texts below are in the public domain
 (authors died long before 1900; published 1609 and 1863):

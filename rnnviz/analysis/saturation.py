@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnviz import quantities
+
 LOW, HIGH = 0.1, 0.9   # the paper's thresholds for a sigmoid gate
 TANH = 0.9             # |h| above this: tanh saturated
 
@@ -67,5 +69,4 @@ def gate_saturation(get, gates, num_layers: int = 1, num_directions: int = 1,
 
 
 # The sigmoid gates of each cell, in the paper's order; the candidates g / n are tanh, not gates.
-SIGMOID_GATES = {"RNN": (), "LSTM": ("input_gate", "forget_gate", "output_gate"),
-                 "GRU": ("reset_gate", "update_gate")}
+SIGMOID_GATES = quantities.SIGMOID_GATES

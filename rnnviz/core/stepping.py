@@ -2,7 +2,7 @@ r"""One time step of one unit, with the real numbers in PyTorch's equations.
 
     inputs = model.inputs(tokens)                    # x_t of layer 0, (T, E)
     tr = model.trace(tokens)
-    step = rnnviz.stepping.step_values(model.module, inputs, tr, layer=0, direction=0, t=3, unit=5)
+    step = rnnviz.core.stepping.step_values(model.module, inputs, tr, layer=0, direction=0, t=3, unit=5)
     for eq in step.equations:
         print(eq.name, eq.value, eq.traced)          # e.g. forget_gate 0.7712 0.7712
     step.max_error()                                 # |value from the weights − value in the trace|
@@ -34,19 +34,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from rnnviz import quantities
 from rnnviz.core.trace import cell_kind
 from rnnviz.core.unroll import layer_weights
 
-# Gate blocks in the stacked weights, in PyTorch's order, and each one's symbol / activation.
-BLOCKS = {
-    "LSTM": (("input_gate", "i", "sigma"), ("forget_gate", "f", "sigma"),
-             ("cell_candidate", "g", "tanh"), ("output_gate", "o", "sigma")),
-    "GRU": (("reset_gate", "r", "sigma"), ("update_gate", "z", "sigma"), ("candidate", "n", "tanh")),
-    "RNN": (("pre_activation", "a", None),),
-}
-SYMBOL = {"input_gate": "i", "forget_gate": "f", "cell_candidate": "g", "output_gate": "o",
-          "cell_state": "c", "hidden_state": "h", "reset_gate": "r", "update_gate": "z",
-          "candidate": "n", "pre_activation": "a"}
+# Gate blocks in the stacked weights, in PyTorch's order, and each one's symbol / activation;
+# every quantity's symbol (rnnviz/quantities.py).
+BLOCKS, SYMBOL = quantities.BLOCKS, quantities.SYMBOL
 
 
 @dataclass

@@ -37,25 +37,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnviz import quantities
 from rnnviz.core import cells
 from rnnviz.core.unroll import layer_weights, prepare_inputs, unroll
 
-GATES = {
-    "RNN": (),
-    "LSTM": ("input_gate", "forget_gate", "cell_candidate", "output_gate"),
-    "GRU": ("reset_gate", "update_gate", "candidate"),
-}
-QUANTITIES = {
-    "RNN": ("pre_activation", "hidden_state"),
-    "LSTM": ("input_gate", "forget_gate", "cell_candidate", "output_gate", "cell_state", "hidden_state"),
-    "GRU": ("reset_gate", "update_gate", "candidate", "hidden_state"),
-}
-# What `force` may set: every gate, and the states (setting h or c of a unit is a "lesion").
-FORCEABLE = {
-    "RNN": ("hidden_state",),
-    "LSTM": GATES["LSTM"] + ("cell_state", "hidden_state"),
-    "GRU": GATES["GRU"] + ("hidden_state",),
-}
+# Names per cell, the gate blocks, and what `force` may set: rnnviz/quantities.py (the one table).
+GATES, QUANTITIES, FORCEABLE = quantities.GATES, quantities.QUANTITIES, quantities.FORCEABLE
 
 
 @dataclass(frozen=True)
@@ -101,6 +88,32 @@ class Trace:
         self.h_n: torch.Tensor = h_n
         self.c_n: torch.Tensor | None = c_n
         self._arrays: dict[tuple[str, int, int], np.ndarray] = arrays  # (T, B, ·) each
+        self.prediction = None  # what a model's head made of this run (rnnviz.models.Model.run)
+
+    # Pickled (st.cache_data) as numpy: tensors become arrays and come back as tensors.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in ("output", "h_n", "c_n"):
+            if isinstance(state[name], torch.Tensor):
+                state[name] = state[name].detach().numpy()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in ("output", "h_n", "c_n"):
+            if isinstance(state[name], np.ndarray):
+                state[name] = torch.from_numpy(state[name])
+        self.__dict__.update(state)
+
+    def compact(self) -> "Trace":
+        """Every array C-contiguous float32 (views into the gate GEMMs become copies of their own),
+        so a cached trace holds no more than it shows. Returns self."""
+        self._arrays = {key: np.ascontiguousarray(a, dtype=np.float32) for key, a in self._arrays.items()}
+        return self
+
+    @property
+    def units(self) -> int:
+        """The widest quantity's units: H (an LSTM with projection has h of P < H units)."""
+        return self.hidden_size
 
     @property
     def quantities(self) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ The four I/O shapes of the lecture notes (Karpathy, "The Unreasonable Effectiven
 - N→1 ``Classifier``: y = softmax(W [h_T^→ ; h_1^←] + b) — the head reads the final hidden state
   (both final states for a bidirectional cell: forward at the last token, backward at the first).
 - N→N ``TokenLM``: p(x_{t+1} | x_≤t) = softmax(W h_t + b) at every step (char LM, aⁿbⁿ counter).
-- 1→N generation: the same ``TokenLM`` fed its own samples (rnnviz.generate).
+- 1→N generation: the same ``TokenLM`` fed its own samples (rnnviz.models.generate).
 - N→M ``Seq2Seq`` (Cho et al. 2014, arXiv:1406.1078): the encoder's final state is the context
   vector c; the decoder starts from h_0 = c and reads [embed(y_{t-1}) ; c] at every step, so c is
   visible to every decoder step; p(y_t | y_<t, c) = softmax(W s_t + b).

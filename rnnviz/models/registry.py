@@ -28,16 +28,16 @@ Loaded models are shared by every user of the app: treat them as read-only.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.models.text import Vocab, clip, tokenize
-from rnnviz.core.trace import Trace, cell_kind, trace
+from rnnviz.core.trace import cell_kind
+from rnnviz.models.model import Model
+from rnnviz.models.seq2seq import Seq2SeqModel
+from rnnviz.models.text import Vocab
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "models"
 CELLS = ("RNN", "LSTM", "GRU")
@@ -65,117 +65,6 @@ def architecture(module: nn.RNNBase) -> dict:
             "num_layers": module.num_layers, "bidirectional": module.bidirectional, "bias": module.bias,
             "proj_size": getattr(module, "proj_size", 0), "dropout": module.dropout,
             "nonlinearity": getattr(module, "nonlinearity", "tanh")}
-
-
-def hashed_embedding(tokens: list[str], dim: int) -> torch.Tensor:
-    """A fixed random vector per token (seeded by its hash): the same token, the same vector. (T, dim)"""
-    rows = []
-    for tok in tokens:
-        seed = int.from_bytes(hashlib.blake2b(tok.encode("utf-8"), digest_size=8).digest(), "little")
-        rows.append(np.random.default_rng(seed).standard_normal(dim, dtype=np.float32))
-    return torch.from_numpy(np.stack(rows)) if rows else torch.zeros(0, dim)
-
-
-class Model:
-    """embedding -> recurrent ``module`` -> ``head``, with the vocabulary and the metadata."""
-
-    def __init__(self, name: str, module: nn.RNNBase, *, task: str, level: str = "word",
-                 title: str | None = None, vocab: Vocab | None = None,
-                 embedding: nn.Embedding | None = None, head: nn.Module | None = None,
-                 labels: list[str] | None = None, io_shape: str | None = None,
-                 metrics: dict | None = None, config: dict | None = None, card: str = ""):
-        self.name = name
-        self.title = title or name
-        self.module = module.eval()
-        self.task = task
-        self.level = level
-        self.vocab = vocab
-        self.embedding = embedding.eval() if embedding is not None else None
-        self.head = head.eval() if head is not None else None
-        self.labels = labels
-        self.io_shape = io_shape
-        self.metrics = metrics or {}
-        self.config = config or {}
-        self.card = card
-        for part in (self.module, self.embedding, self.head):
-            if part is not None:
-                part.requires_grad_(False)
-
-    # what the recurrent core is
-    @property
-    def cell(self) -> str:
-        return cell_kind(self.module)
-
-    @property
-    def bidirectional(self) -> bool:
-        return self.module.bidirectional
-
-    @property
-    def num_layers(self) -> int:
-        return self.module.num_layers
-
-    @property
-    def hidden_size(self) -> int:
-        return self.module.hidden_size
-
-    @property
-    def trained(self) -> bool:
-        return self.task != "untrained"
-
-    # text -> steps
-    def tokens(self, text: str) -> list[str]:
-        """The time steps of ``text`` (at most MAX_TOKENS; see :func:`rnnviz.text.clip`)."""
-        return clip(tokenize(text, self.level))[0]
-
-    def _as_tokens(self, tokens_or_text) -> list[str]:
-        return self.tokens(tokens_or_text) if isinstance(tokens_or_text, str) else list(tokens_or_text)
-
-    def inputs(self, tokens: list[str]) -> torch.Tensor:
-        """The vectors x_t the recurrent module reads. (T, input_size)"""
-        if self.embedding is None or self.vocab is None:
-            return hashed_embedding(tokens, self.module.input_size)
-        with torch.no_grad():
-            return self.embedding(torch.tensor(self.vocab.encode(tokens), dtype=torch.long))
-
-    def unknown(self, tokens: list[str]) -> list[str]:
-        """Tokens the vocabulary does not know (they all share the unknown-token vector)."""
-        return [] if self.vocab is None else [t for t in tokens if t not in self.vocab]
-
-    # running it
-    def trace(self, tokens_or_text, force=None) -> Trace:
-        tokens = self._as_tokens(tokens_or_text)
-        if not tokens:
-            raise ValueError("There is nothing to run: the text has no tokens.")
-        return trace(self.module, self.inputs(tokens), force=force)
-
-    def readout(self, tr: Trace):
-        """The model's prediction from a trace (so an ablated trace gives the ablated prediction)."""
-        if self.head is None:
-            return None
-        with torch.no_grad():
-            if self.task == "classify":
-                D = 2 if self.bidirectional else 1
-                features = torch.cat(list(tr.h_n[-D:]), dim=-1)  # (D*P,) top layer's final states
-                probs = torch.softmax(self.head(features), dim=-1)
-                return {label: float(p) for label, p in zip(self.labels, probs)}
-            if self.task in ("language-model", "counter"):
-                return torch.softmax(self.head(tr.output), dim=-1).numpy().astype(np.float32)  # (T, V)
-        raise NotImplementedError(f"no readout for task {self.task!r}")
-
-    def predict(self, tokens_or_text, force=None):
-        """classify -> {label: probability}; language-model / counter -> (T, len(vocab)) next-token
-        probabilities (row t: the distribution of token t+1 after reading tokens 0..t)."""
-        return self.readout(self.trace(tokens_or_text, force=force))
-
-    def generate(self, prompt: str = "", n_chars: int = 200, temperature: float = 1.0, seed: int = 0):
-        """1→N: sample ``n_chars`` tokens after ``prompt`` -> (generated text, Trace over prompt +
-        generated tokens). See :func:`rnnviz.generate.generate`."""
-        from rnnviz.models.generate import generate
-
-        return generate(self, prompt, n_chars=n_chars, temperature=temperature, seed=seed)
-
-    def __repr__(self) -> str:
-        return f"Model({self.name!r}, {self.cell}, bidirectional={self.bidirectional}, task={self.task!r})"
 
 
 def random_model(cell: str = "LSTM", bidirectional: bool = False, num_layers: int = 1,
@@ -257,69 +146,6 @@ def load_dir(folder) -> Model:
     head = _linear(tensors, "head.") if "head.weight" in tensors else None
     return Model(config.get("name", folder.name), _rnn(tensors, "rnn.", config["architecture"]),
                  embedding=embedding, head=head, **common)
-
-
-class Seq2SeqModel(Model):
-    """N→M encoder–decoder (rnnviz.seq2seq). ``module`` is the encoder; ``decoder`` the second
-    recurrent module, started from the context c = encoder h_T and reading [embed(y_{t-1}) ; c]."""
-
-    def __init__(self, name: str, module: nn.RNNBase, *, decoder: nn.RNNBase,
-                 target_embedding: nn.Embedding, target_vocab: Vocab, **kw):
-        super().__init__(name, module, **kw)
-        self.decoder = decoder.eval().requires_grad_(False)
-        self.target_embedding = target_embedding.eval().requires_grad_(False)
-        self.target_vocab = target_vocab
-
-    def tokens(self, text: str) -> list[str]:
-        from rnnviz.models.seq2seq import source_tokens
-
-        return clip(source_tokens(text))[0]
-
-    # the pieces rnnviz.seq2seq.decode expects (same names as rnnviz.nets.Seq2Seq)
-    @property
-    def encoder(self) -> nn.RNNBase:
-        return self.module
-
-    @property
-    def src_embedding(self) -> nn.Embedding:
-        return self.embedding
-
-    @property
-    def tgt_embedding(self) -> nn.Embedding:
-        return self.target_embedding
-
-    def encode(self, src: torch.Tensor, lengths: torch.Tensor):
-        """Batched encoder for evaluation: src (B, S) right-padded -> final state (c)."""
-        from torch.nn.utils.rnn import pack_padded_sequence
-
-        packed = pack_padded_sequence(self.embedding(src), lengths.cpu(), batch_first=True,
-                                      enforce_sorted=False)
-        return self.module(packed)[1]
-
-    def decoder_inputs(self, tgt_in: torch.Tensor, context_h: torch.Tensor) -> torch.Tensor:
-        emb = self.target_embedding(tgt_in)                              # (B, T, E)
-        c = context_h.unsqueeze(1).expand(-1, emb.shape[1], -1)          # (B, T, H)
-        return torch.cat([emb, c], dim=-1)                               # (B, T, E+H)
-
-    def translate(self, tokens_or_text):
-        """Greedy decoding -> rnnviz.seq2seq.Decoding (output, context c, probabilities, encoder and
-        decoder traces)."""
-        from rnnviz.models.seq2seq import decode
-
-        tokens = self._as_tokens(tokens_or_text)
-        if not tokens:
-            raise ValueError("There is nothing to translate: type some number words, e.g. 'forty two'.")
-        with torch.no_grad():
-            return decode(self, tokens, self.vocab.stoi)
-
-    def predict(self, tokens_or_text, force=None) -> str:
-        """The output string (digits). ``force`` is not supported for the two-module model."""
-        if force:
-            raise ValueError("Forcing gates is not available for the encoder–decoder model.")
-        return self.translate(tokens_or_text).output
-
-    def readout(self, tr: Trace):
-        raise NotImplementedError("use translate(): the seq2seq output needs the decoder too")
 
 
 # Display order for the app: grouped by I/O shape, then the five cells in lecture order.

@@ -18,6 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch import nn
+
+from rnnviz.core.trace import Trace
+from rnnviz.models.model import Model
+from rnnviz.models.predictions import Translation
+from rnnviz.models.text import Vocab
 
 ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -144,3 +150,84 @@ def decode(net, source: list[str], src_stoi: dict[str, int], max_len: int = MAX_
                     context=context_h[0].numpy().astype(np.float32),
                     probabilities=torch.stack(probs).numpy().astype(np.float32),
                     encoder_trace=enc_trace, decoder_trace=dec_trace)
+
+
+class Seq2SeqModel(Model):
+    """N→M encoder–decoder (rnnviz.models.seq2seq). ``module`` is the encoder; ``decoder`` the second
+    recurrent module, started from the context c = encoder h_T and reading [embed(y_{t-1}) ; c]."""
+
+    def __init__(self, name: str, module: nn.RNNBase, *, decoder: nn.RNNBase,
+                 target_embedding: nn.Embedding, target_vocab: Vocab, **kw):
+        super().__init__(name, module, **kw)
+        self.decoder = decoder.eval().requires_grad_(False)
+        self.target_embedding = target_embedding.eval().requires_grad_(False)
+        self.target_vocab = target_vocab
+
+    def split(self, text: str) -> list[str]:
+        return source_tokens(text)
+
+    # the pieces rnnviz.models.seq2seq.decode expects (same names as rnnviz.models.nets.Seq2Seq)
+    @property
+    def encoder(self) -> nn.RNNBase:
+        return self.module
+
+    @property
+    def src_embedding(self) -> nn.Embedding:
+        return self.embedding
+
+    @property
+    def tgt_embedding(self) -> nn.Embedding:
+        return self.target_embedding
+
+    def encode(self, src: torch.Tensor, lengths: torch.Tensor):
+        """Batched encoder for evaluation: src (B, S) right-padded -> final state (c)."""
+        from torch.nn.utils.rnn import pack_padded_sequence
+
+        packed = pack_padded_sequence(self.embedding(src), lengths.cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        return self.module(packed)[1]
+
+    def decoder_inputs(self, tgt_in: torch.Tensor, context_h: torch.Tensor) -> torch.Tensor:
+        emb = self.target_embedding(tgt_in)                              # (B, T, E)
+        c = context_h.unsqueeze(1).expand(-1, emb.shape[1], -1)          # (B, T, H)
+        return torch.cat([emb, c], dim=-1)                               # (B, T, E+H)
+
+    def translate(self, tokens_or_text):
+        """Greedy decoding -> rnnviz.models.seq2seq.Decoding (output, context c, probabilities, encoder and
+        decoder traces)."""
+        tokens = self._as_tokens(tokens_or_text)
+        if not tokens:
+            raise ValueError("There is nothing to translate: type some number words, e.g. 'forty two'.")
+        with torch.no_grad():
+            return decode(self, tokens, self.vocab.stoi)
+
+    def predict(self, tokens_or_text, force=None) -> str:
+        """The output string (digits). ``force`` is not supported for the two-module model."""
+        if force:
+            raise ValueError("Forcing gates is not available for the encoder–decoder model.")
+        return self.translate(tokens_or_text).output
+
+    def readout(self, tr: Trace):
+        raise NotImplementedError("use translate(): the seq2seq output needs the decoder too")
+
+    @torch.no_grad()
+    def decode_from(self, encoder_trace: Trace) -> str:
+        """The greedy output when the decoder starts from this (possibly forced) encoder trace: its
+        final state becomes the context c and the decoder's start state, exactly as in
+        :func:`decode` (which this repeats, so an untouched decoder sees a changed c). For an
+        unforced trace it equals ``predict(tokens)``."""
+        lstm = self.decoder.__class__.__name__ == "LSTM"
+        state = (encoder_trace.h_n, encoder_trace.c_n) if lstm else encoder_trace.h_n  # (L·D, H) each
+        context_h = encoder_trace.h_n[-1:]  # c: (1, H)
+        prev_id, outputs = TARGET_CHARS.index("<s>"), []
+        for _ in range(MAX_OUTPUT):
+            step_in = self.decoder_inputs(torch.tensor([[prev_id]]), context_h)[0]  # (1, E+H)
+            out, state = self.decoder(step_in, state)  # (1, H)
+            prev_id = int(self.head(out)[0].argmax())
+            outputs.append(prev_id)
+            if TARGET_CHARS[prev_id] == "</s>":
+                break
+        return ids_to_string(outputs)
+
+    def prediction(self, tr: Trace) -> Translation:
+        return Translation(self.decode_from(tr))

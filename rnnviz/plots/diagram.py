@@ -14,7 +14,7 @@ Three pure builders for the step-through page:
 - :func:`chain_figure` — the unrolled chain around step t (both rows for a bidirectional cell,
   arrows in each direction's reading order); cells already read are solid, later ones faded.
 - :func:`vector_bars_figure` — every quantity's whole vector at step t as small bars, the chosen
-  unit in orange, on the fixed ranges of ``rnnviz.figures.value_range``.
+  unit in orange, on the fixed ranges of ``rnnviz.plots.heatmaps.value_range``.
 
 Everything is drawn in data coordinates on hidden axes (x 0..100, y 0..60), so the tests can read
 the positions and labels from ``fig.layout.shapes`` / ``fig.layout.annotations``. Token text is
@@ -23,52 +23,32 @@ HTML-escaped (:func:`plot_text`) before it enters a figure.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.plots import heatmaps
+from rnnviz import quantities
 from rnnviz.i18n import t
+from rnnviz.plots import heatmaps, palette
+from rnnviz.plots.tokens import plot_text
 
-FOCUS = "#d95f02"  # orange (ColorBrewer Dark2): the gate / unit in focus, everywhere on the page
+FOCUS = palette.FOCUS
 WIRE = "#555555"
 BOX_LINE = "#333333"
 CELL_FILL = "rgba(120,120,120,0.08)"
-FONT = 15  # legible on a 1280×720 projector
+FONT = palette.FONT_LABEL  # legible on a 1280×720 projector
 # Unicode subscripts: Plotly does not typeset LaTeX inside Streamlit, and these read the same.
 SUB = {"t": "ₜ", "-": "₋", "+": "₊", "1": "₁"}
 PREV = {0: "ₜ₋₁", 1: "ₜ₊₁"}  # the previous step of the forward / backward direction
 
 
 def _colour(name: str, value: float) -> str:
-    """The heatmaps' colour for ``value`` of quantity ``name`` (heatmaps.KIND decides the scale)."""
-    if heatmaps.KIND.get(name) == heatmaps.GATE:
-        scale, lo, hi = heatmaps.GATE_SCALE, 0.0, 1.0
-    else:
-        scale, lo, hi = heatmaps.DIVERGING_SCALE, -1.0, 1.0
-    if not math.isfinite(value):
-        return "rgb(204, 204, 204)"  # no value (e.g. not traced): neutral grey
-    pos = min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    return plotly.colors.sample_colorscale(scale, [pos], colortype="rgb")[0]
-
-
-def _ink(fill: str) -> str:
-    """Black or white text, whichever reads better on ``fill`` ("rgb(r, g, b)")."""
-    r, g, b = (float(v) for v in fill[fill.index("(") + 1:-1].split(",")[:3])
-    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
-
-
-def plot_text(token: str, max_chars: int = heatmaps.MAX_TICK_CHARS) -> str:
-    """A token as Plotly label text: whitespace made visible, then ``&``, ``<``, ``>`` escaped.
-    Not ``"``: Plotly decodes only a few named entities and would print ``&quot;`` literally, and a
-    double quote cannot start markup anyway."""
-    return html.escape(heatmaps.visible_token(token, max_chars), quote=False)
+    """The heatmaps' colour for ``value`` of quantity ``name`` on its fixed range (gates [0, 1], else [−1, 1])."""
+    return palette.value_colour(name, value, (0.0, 1.0) if quantities.KIND.get(name) == quantities.SIGMOID else (-1.0, 1.0))
 
 
 def fmt(v: float | None) -> str:
@@ -236,7 +216,7 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
                            line=dict(color=BOX_LINE, width=1.5), fillcolor="#fff4cc"))
         # explicit ink: the theme's text colour is light in dark mode, invisible on the pale node
         notes.append(dict(x=x, y=op.y, text=op.label, showarrow=False,
-                          font=dict(size=13 if len(op.label) > 2 else 16, color="#111111")))
+                          font=dict(size=palette.FONT_AXIS if len(op.label) > 2 else palette.FONT_TITLE, color="#111111")))
     for b in boxes:
         x = mx(b.x)
         v = values.get(b.name, float("nan"))
@@ -247,13 +227,13 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
                            line=dict(color=FOCUS if hot else BOX_LINE, width=5 if hot else 1.5), fillcolor=fill,
                            name=f"gate:{b.name}" + (":focus" if hot else "")))
         notes.append(dict(x=x, y=b.y, text=f"<b>{label}</b>", showarrow=False,  # the wire above names it
-                          font=dict(size=FONT if len(label) == 1 else FONT - 2, color=_ink(fill)),
+                          font=dict(size=FONT if len(label) == 1 else FONT - 2, color=palette.ink(fill)),
                           name=f"gate:{b.name}"))
     arrow = "→" if direction == 0 else "←"
     fig.update_layout(
         shapes=shapes, annotations=notes,  # one update: add_annotation per item is ~10× slower
         title=dict(text=t("step_through.diagram_title", lang=lang, cell=cell, step=step, unit=unit, arrow=arrow),
-                   font=dict(size=17), x=0, xanchor="left"),
+                   font=dict(size=palette.FONT_HEADING), x=0, xanchor="left"),
         xaxis=dict(range=[-2, 102], visible=False, fixedrange=True),
         yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
         height=350, margin=dict(l=5, r=5, t=40, b=5), template="none", showlegend=False,
@@ -294,21 +274,21 @@ def chain_figure(tokens: Sequence[str], h: Sequence[np.ndarray], *, step: int, u
                                line=dict(color=FOCUS if here else BOX_LINE, width=5 if here else 1),
                                name=f"cell:{d}:{pos}" + (":here" if here else "")))
             notes.append(dict(x=x, y=y, text=fmt(float(vals[pos])) if read else "", showarrow=False,
-                              font=dict(size=13, color=_ink(fill))))
+                              font=dict(size=palette.FONT_AXIS, color=palette.ink(fill))))
             if k + 1 < hi - lo:  # the state passed to the next cell in reading order
                 a, b = (x + W / 2, x + gap - W / 2) if d == 0 else (x + gap - W / 2, x + W / 2)
                 notes.append(dict(x=b, y=y, ax=a, ay=y, xref="x", yref="y", axref="x", ayref="y", text="",
                                   showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=WIRE))
             if d == 0:
                 notes.append(dict(x=x, y=y - Hc / 2 - 3.2, text=plot_text(tokens[pos], 8),
-                                  showarrow=False, font=dict(size=14, color=FOCUS if here else "#111111")))
+                                  showarrow=False, font=dict(size=palette.FONT_LEGEND, color=FOCUS if here else "#111111")))
         label = (t("figures.forward", lang=lang) if d == 0 else t("figures.backward", lang=lang)) if rows > 1 else ""
         if label:
-            notes.append(dict(x=-3, y=y, text=label, showarrow=False, xanchor="right", font=dict(size=12)))
+            notes.append(dict(x=-3, y=y, text=label, showarrow=False, xanchor="right", font=dict(size=palette.FONT_TICK)))
     width = 6 + (hi - lo - 1) * gap + W
     fig.update_layout(
         shapes=shapes, annotations=notes,
-        title=dict(text=t("step_through.chain_title", lang=lang, unit=unit), font=dict(size=15), x=0, xanchor="left"),
+        title=dict(text=t("step_through.chain_title", lang=lang, unit=unit), font=dict(size=palette.FONT_LABEL), x=0, xanchor="left"),
         xaxis=dict(range=[-14 if rows > 1 else -1, max(width + 1, 60)], visible=False, fixedrange=True),
         yaxis=dict(range=[-1, 8 + (rows - 1) * 11 + 4], visible=False, fixedrange=True),
         height=120 + 70 * rows, margin=dict(l=5, r=5, t=40, b=5), template="none", showlegend=False,
@@ -329,7 +309,7 @@ def vector_bars_figure(vectors: Mapping[str, np.ndarray], *, unit: int, ranges: 
     names = list(vectors)
     rows = math.ceil(len(names) / columns)
     cols = min(columns, len(names))
-    titles = [t(heatmaps.LABEL_KEY.get(n, "quantities.pre_activation"), lang=lang) for n in names]
+    titles = [t(quantities.LABEL_KEY.get(n, "quantities.pre_activation"), lang=lang) for n in names]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.06,
                         vertical_spacing=0.22 if rows > 1 else 0.1)
     for k, name in enumerate(names):
@@ -343,11 +323,11 @@ def vector_bars_figure(vectors: Mapping[str, np.ndarray], *, unit: int, ranges: 
                       row=r + 1, col=c + 1)
         lo, hi = (ranges or {}).get(name) or heatmaps.value_range(name, [v[None]])
         fig.update_yaxes(range=[lo, hi], fixedrange=True, zeroline=True, zerolinecolor="#888888",
-                         tickfont=dict(size=11), row=r + 1, col=c + 1)
-        fig.update_xaxes(fixedrange=True, showticklabels=v.shape[0] <= 32, tickfont=dict(size=10),
+                         tickfont=dict(size=palette.FONT_COLORBAR), row=r + 1, col=c + 1)
+        fig.update_xaxes(fixedrange=True, showticklabels=v.shape[0] <= 32, tickfont=dict(size=palette.FONT_SMALL),
                          row=r + 1, col=c + 1)
     for a in fig.layout.annotations:
-        a.font = dict(size=14)
+        a.font = dict(size=palette.FONT_LEGEND)
     fig.update_layout(height=170 * rows + 60, margin=dict(l=40, r=10, t=40, b=20), showlegend=False,
                       bargap=0.1, template="none")
     return fig

@@ -27,82 +27,28 @@ PyTorch torch.nn.LSTM / GRU / RNN documentation for the gate names and equations
 from __future__ import annotations
 
 import base64
-import html
 import math
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.colors
 import plotly.graph_objects as go
 
+from rnnviz import quantities
 from rnnviz.i18n import t
+from rnnviz.plots import palette
+from rnnviz.plots.tokens import display_token
 
-# What each traced quantity is, mathematically; decides its colour range and scale.
-GATE, TANH, UNBOUNDED = "gate", "tanh", "unbounded"
-KIND = {
-    "input_gate": GATE, "forget_gate": GATE, "output_gate": GATE,  # LSTM σ gates
-    "reset_gate": GATE, "update_gate": GATE,                       # GRU σ gates
-    "cell_candidate": TANH, "candidate": TANH,                     # g (LSTM), n (GRU)
-    "hidden_state": TANH,                                          # h; see value_range for relu/proj
-    "cell_state": UNBOUNDED, "pre_activation": UNBOUNDED,          # c, and W x + b + W h + b (RNN)
-}
-# Catalogue keys of each quantity's display name (literal keys, so the i18n test can find them).
-LABEL_KEY = {
-    "input_gate": "quantities.input_gate", "forget_gate": "quantities.forget_gate",
-    "output_gate": "quantities.output_gate", "cell_candidate": "quantities.cell_candidate",
-    "cell_state": "quantities.cell_state", "hidden_state": "quantities.hidden_state",
-    "reset_gate": "quantities.reset_gate", "update_gate": "quantities.update_gate",
-    "candidate": "quantities.candidate", "pre_activation": "quantities.pre_activation",
-}
-def _hex_scale(colours: list[str], positions: list[float]) -> list[list]:
-    """A Plotly colour scale with few stops written as hex: ~150 bytes per chart instead of ~430
-    (Plotly interpolates linearly between stops; at this density the difference is invisible)."""
-    def to_hex(colour: str) -> str:
-        if colour.startswith("#"):
-            return colour
-        r, g, b = (round(float(v)) for v in plotly.colors.unlabel_rgb(colour))
-        return f"#{r:02x}{g:02x}{b:02x}"
-
-    return [[p, to_hex(c)] for p, c in zip(positions, colours)]
-
-
-# Sequential Viridis for gates (0 = dark, closed; 1 = yellow, open); diverging ColorBrewer RdBu for
-# signed quantities (blue < 0 < red, white at 0). Both are colour-blind safe.
-GATE_SCALE = _hex_scale(plotly.colors.sample_colorscale("Viridis", [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
-                        [0, 0.2, 0.4, 0.6, 0.8, 1.0])
-_RDBU = plotly.colors.diverging.RdBu[::-1]  # 11 colours, blue first
-DIVERGING_SCALE = _hex_scale([_RDBU[i] for i in (0, 2, 4, 5, 6, 8, 10)], [0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0])
-OUTLINE = "#000000"  # step / unit outline on a light page; pages pass "#ffffff" on a dark one
-MAX_TICK_CHARS = 12  # longer tokens are shortened on the axis (the chips show them whole)
+# Scale, range and label of each quantity come from rnnviz.quantities; colours from rnnviz.plots.palette.
 MAX_TICK_LABELS = 60  # more tokens than this: label every k-th one (hover still names each)
-
-
-def visible_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
-    """A token with its whitespace made visible (␣ ⏎ ⇥) and shortened to ``max_chars`` (plain text)."""
-    visible = token.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥").replace("\r", "␍")
-    visible = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in visible)
-    if len(visible) > max_chars:
-        visible = visible[: max_chars - 1] + "…"
-    return visible or "∅"
-
-
-def display_token(token: str, max_chars: int = MAX_TICK_CHARS) -> str:
-    """A token as safe tick / hover text: :func:`visible_token`, then HTML-escaped (Plotly renders
-    ``<b>``, ``<a href>``, ``<span style>`` in labels, so user text must never reach it raw).
-
-    Quotes stay as they are: with ``<`` escaped they cannot open an attribute, and Plotly decodes only
-    ``&lt; &gt; &amp;`` and numeric entities, so ``&quot;`` would show literally. Also safe as HTML
-    element content (the token chips); attribute values need ``html.escape(..., quote=True)``."""
-    return html.escape(visible_token(token, max_chars), quote=False)
 
 
 def value_range(name: str, arrays: Sequence[np.ndarray]) -> tuple[float, float]:
     """(zmin, zmax) for a quantity, fixed by its meaning; symmetric for unbounded ones."""
-    kind = KIND.get(name, UNBOUNDED)
-    if kind == GATE:
+    kind = quantities.KIND.get(name, quantities.STATE)
+    if kind == quantities.SIGMOID:
         return 0.0, 1.0
     peak = max((float(np.nanmax(np.abs(a))) for a in arrays if a.size), default=1.0)
-    if kind == TANH and peak <= 1.0 + 1e-6:
+    if kind == quantities.TANH and peak <= 1.0 + 1e-6:
         return -1.0, 1.0
     # Unbounded (cell state, pre-activation; h of a relu RNN or a projected LSTM): symmetric about
     # 0, at least [-1, 1], rounded up to one decimal so the colour bar gets round numbers.
@@ -111,10 +57,9 @@ def value_range(name: str, arrays: Sequence[np.ndarray]) -> tuple[float, float]:
 
 
 def _coloraxis(name: str, zmin: float, zmax: float) -> dict:
-    scale = GATE_SCALE if KIND.get(name) == GATE else DIVERGING_SCALE
     return dict(
-        colorscale=scale, cmin=zmin, cmax=zmax,
-        colorbar=dict(thickness=10, len=1.0, outlinewidth=0, tickfont=dict(size=11)),
+        colorscale=palette.scale_for(name), cmin=zmin, cmax=zmax,
+        colorbar=dict(thickness=10, len=1.0, outlinewidth=0, tickfont=dict(size=palette.FONT_COLORBAR)),
     )
 
 
@@ -124,7 +69,7 @@ def _drop_none(mapping: dict) -> dict:
 
 
 def highlight_shapes(
-    units: Sequence[int], steps: int, step: int | None, unit: int | None, outline: str = OUTLINE,
+    units: Sequence[int], steps: int, step: int | None, unit: int | None, outline: str = palette.OUTLINE,
 ) -> list[dict]:
     """The step (column) and unit (row) outlines of every panel, as plain Plotly shape dicts.
 
@@ -154,7 +99,7 @@ def heatmap_spec(
     unit: int | None = None,
     zrange: tuple[float, float] | None = None,
     lang: str | None = None,
-    outline: str = OUTLINE,
+    outline: str = palette.OUTLINE,
 ) -> dict:
     """One quantity of one layer as a plain Plotly figure dict (``{"data": [...], "layout": {...}}``).
 
@@ -172,7 +117,7 @@ def heatmap_spec(
             raise ValueError(f"expected a (T={steps}, H) array per direction, got {values.shape}")
     zmin, zmax = zrange or value_range(name, panels)
     ticktext = [display_token(tok) for tok in tokens]
-    label = t(LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
+    label = t(quantities.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
     n = len(panels)
     direction_names = (
         [""] if n == 1 else [t("figures.forward", lang=lang), t("figures.backward", lang=lang)]
@@ -180,7 +125,7 @@ def heatmap_spec(
     # %{x} shows the tick text (the token), %{x:d} the raw position; the words come from the catalogue.
     hover = (f"<b>%{{x}}</b> · {t('figures.position', lang=lang)} %{{x:d}}<br>"
              f"{t('figures.unit', lang=lang)} %{{y}}<br>{label} = %{{z:.3f}}")
-    axis_title = dict(text=t("figures.position", lang=lang), font=dict(size=12))
+    axis_title = dict(text=t("figures.position", lang=lang), font=dict(size=palette.FONT_TICK))
 
     data: list[dict] = []
     overlays: list[dict] = []  # the thinned tick-label traces go after the heatmaps
@@ -202,12 +147,12 @@ def heatmap_spec(
         layout[f"yaxis{suffix}"] = dict(
             domain=[max(0.0, round(top - height_each, 6)), min(1.0, round(top, 6))], autorange="reversed",
             title=dict(text=(direction_names[d] + "<br>" if n > 1 else "") + t("figures.unit", lang=lang),
-                       font=dict(size=12)),
+                       font=dict(size=palette.FONT_TICK)),
             tickmode="auto", nticks=min(units, 8), zeroline=False, showgrid=False, fixedrange=True,
         )
         layout[f"xaxis{suffix}"] = _drop_none(dict(
             anchor=f"y{suffix}", tickmode="array", tickvals=list(range(steps)), ticktext=ticktext,
-            showticklabels=not thin, ticks="" if thin else None, tickfont=dict(size=13),
+            showticklabels=not thin, ticks="" if thin else None, tickfont=dict(size=palette.FONT_AXIS),
             range=[-0.5, steps - 0.5], showgrid=False, zeroline=False, fixedrange=True,
             matches=None if d == 0 else "x",
             title=axis_title if d == n - 1 and not thin else None,
@@ -224,7 +169,7 @@ def heatmap_spec(
             layout[f"xaxis{n + d + 1}"] = _drop_none(dict(
                 overlaying=f"x{suffix}", matches=f"x{suffix}", anchor=f"y{suffix}", side="bottom",
                 tickmode="array", tickvals=list(range(0, steps, every)), ticktext=ticktext[::every],
-                tickfont=dict(size=12), showgrid=False, zeroline=False, fixedrange=True,
+                tickfont=dict(size=palette.FONT_TICK), showgrid=False, zeroline=False, fixedrange=True,
                 title=axis_title if d == n - 1 else None,
             ))
 
@@ -232,14 +177,14 @@ def heatmap_spec(
     panel_px = int(min(270, max(120, 6 * max_units)))  # short enough that the token axis stays on screen
     layout.update(
         title=dict(text=t("figures.title", lang=lang, quantity=label, layer=layer + 1),
-                   font=dict(size=16), x=0, xanchor="left"),
+                   font=dict(size=palette.FONT_TITLE), x=0, xanchor="left"),
         coloraxis=_coloraxis(name, zmin, zmax),
         height=panel_px * n + int(gap * panel_px * n) + 150,
         margin=dict(l=60, r=10, t=40, b=70),
         # Plotly's built-in "none" template, written out (what go.Figure expands template="none" to):
         # Streamlit's theme styles the chart; Plotly's default template is ~6 kB per chart.
         template=dict(data=dict(scatter=[dict(type="scatter")])),
-        hoverlabel=dict(bgcolor="white", bordercolor="#555555", font=dict(size=14, color="#111111")),
+        hoverlabel=dict(bgcolor="white", bordercolor="#555555", font=dict(size=palette.FONT_LEGEND, color="#111111")),
     )
     shapes = highlight_shapes([p.shape[1] for p in panels], steps, step, unit, outline)
     if shapes:
@@ -278,7 +223,7 @@ def heatmap_figure(
     unit: int | None = None,
     zrange: tuple[float, float] | None = None,
     lang: str | None = None,
-    outline: str = OUTLINE,
+    outline: str = palette.OUTLINE,
 ) -> go.Figure:
     """One quantity of one layer: a heatmap (units × time) per direction, stacked, shared x axis.
 
@@ -302,7 +247,7 @@ def layer_specs(
     step: int | None = None,
     unit: int | None = None,
     lang: str | None = None,
-    outline: str = OUTLINE,
+    outline: str = palette.OUTLINE,
     encode: bool = True,
 ) -> list[list[tuple[str, dict]]]:
     """:func:`layer_figures` as finished figure dicts. encode: ``z`` already a base64 typed array
@@ -340,7 +285,7 @@ def layer_figures(
     step: int | None = None,
     unit: int | None = None,
     lang: str | None = None,
-    outline: str = OUTLINE,
+    outline: str = palette.OUTLINE,
 ) -> list[list[tuple[str, go.Figure]]]:
     """Every quantity of every layer: ``[layer][i] -> (quantity, figure)``.
 

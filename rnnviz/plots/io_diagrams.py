@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
-from rnnviz.plots.heatmaps import display_token
+from rnnviz.plots import palette
+from rnnviz.plots.tokens import display_token
 
 SHAPES = ("N→N", "N→1", "1→N", "N→M")
 MAX_COLUMNS = 7  # steps drawn per sequence before the middle collapses into "…"
@@ -192,7 +193,7 @@ def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[st
                       line=dict(color="#333333" if n.read else "#999999", width=2, dash=dash),
                       fillcolor=colour, opacity=1.0 if n.read else 0.6, layer="below")
         fig.add_annotation(x=n.x, y=n.y, text=_label(n, inputs, outputs), showarrow=False,
-                           font=dict(size=15, color="#111111" if n.read else "#777777"))
+                           font=dict(size=palette.FONT_LABEL, color="#111111" if n.read else "#777777"))
     pos = {n.id: (n.x, n.y) for n in d.nodes}
     for e in d.edges:
         (x0, y0), (x1, y1) = pos[e.src], pos[e.dst]
@@ -209,12 +210,12 @@ def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[st
                            showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2 if e.kind != "context" else 1.5,
                            arrowcolor=colour, text="", opacity=0.9 if e.kind != "feedback" else 0.7)
     for gx in d.gaps:
-        fig.add_annotation(x=gx, y=1, text="…", showarrow=False, font=dict(size=26, color="#555555"))
+        fig.add_annotation(x=gx, y=1, text="…", showarrow=False, font=dict(size=palette.FONT_BIG, color="#555555"))
     xs = [n.x for n in d.nodes] + d.gaps
     fig.update_xaxes(visible=False, range=[min(xs) - 0.6, max(xs) + 0.6], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.5, 2.5], fixedrange=True, scaleanchor=None)
     fig.update_layout(
-        title=dict(text=title, font=dict(size=16), x=0, xanchor="left") if title else None,
+        title=dict(text=title, font=dict(size=palette.FONT_TITLE), x=0, xanchor="left") if title else None,
         height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10), template="none",
         showlegend=False, meta={"shape": d.shape, "read_outputs": d.read_outputs()},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",

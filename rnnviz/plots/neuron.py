@@ -6,13 +6,13 @@ cell's value, and the model's top-5 guesses for the next character beneath. Thes
 the same for any gate or state of any model here:
 
 - :func:`text_html` — the tokens as coloured chips (HTML); every token goes through
-  ``heatmaps.display_token`` (whitespace made visible, then ``html.escape``), so typed text never
+  ``rnnviz.plots.tokens.display_token`` (whitespace made visible, then ``html.escape``), so typed text never
   becomes markup; the only tags are our own. Optional top-5 next tokens under each chip.
 - :func:`unit_figure` — the unit over time as a line on the quantity's fixed range, with the chosen
   annotation as a step line on a second axis (the evidence behind a correlation).
 - :func:`ranking_figure` — the best units' Pearson r as bars.
 
-Colours are the heatmaps' (``rnnviz.figures``): Viridis for σ gates in [0, 1], RdBu for tanh
+Colours are the heatmaps' (``rnnviz.plots.palette``): Viridis for σ gates in [0, 1], RdBu for tanh
 quantities in [−1, 1], symmetric RdBu for unbounded ones.
 """
 
@@ -22,30 +22,16 @@ import html
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.colors
 import plotly.graph_objects as go
 
-from rnnviz.plots import heatmaps
-from rnnviz.plots.diagram import plot_text
+from rnnviz import quantities
 from rnnviz.i18n import t
+from rnnviz.plots import palette
+from rnnviz.plots.tokens import display_token, plot_text, visible_token
 
-FOCUS = "#d95f02"
-
-
-def value_colour(name: str, value: float, zrange: tuple[float, float]) -> str:
-    """The heatmap colour of ``value`` for quantity ``name`` on the range ``zrange``."""
-    lo, hi = zrange
-    scale = heatmaps.GATE_SCALE if heatmaps.KIND.get(name) == heatmaps.GATE else heatmaps.DIVERGING_SCALE
-    if not np.isfinite(value) or hi <= lo:
-        return "rgb(204, 204, 204)"
-    pos = float(min(1.0, max(0.0, (value - lo) / (hi - lo))))
-    return plotly.colors.sample_colorscale(scale, [pos], colortype="rgb")[0]
-
-
-def ink(fill: str) -> str:
-    """Black or white text for a "rgb(r, g, b)" background."""
-    r, g, b = (float(v) for v in fill[fill.index("(") + 1:-1].split(",")[:3])
-    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+FOCUS = palette.FOCUS
+# The heatmaps' colour of a value, and readable text on it (rnnviz.plots.palette).
+value_colour, ink = palette.value_colour, palette.ink
 
 
 CSS = """
@@ -72,20 +58,20 @@ def text_html(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tupl
     actually comes next. ``compact``: characters set like running text (a space stays a space)."""
     if len(values) != len(tokens):
         raise ValueError(f"{len(tokens)} tokens but {len(values)} values")
-    label = html.escape(t(heatmaps.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang))
+    label = html.escape(t(quantities.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang))
     parts = []
     for i, token in enumerate(tokens):
         v = float(values[i])
         fill = value_colour(name, v, zrange)
-        tip = html.escape(f"{i} · {heatmaps.visible_token(token, 40)} · ", quote=True) + f"{label} = {v:.3f}"
+        tip = html.escape(f"{i} · {visible_token(token, 40)} · ", quote=True) + f"{label} = {v:.3f}"
         sel = " sel" if i == selected else ""
-        shown = html.escape(token) if compact and token == " " else heatmaps.display_token(token, 24)
+        shown = html.escape(token) if compact and token == " " else display_token(token, 24)
         chip = (f'<span class="tv{sel}" style="background:{fill};color:{ink(fill)}" title="{tip}">'
                 f"{shown}</span>")
         below = ""
         if top is not None and i < len(top):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            rows = [f'<span class="{"hit" if tok == nxt else ""}">{heatmaps.display_token(tok, 8)} {p:.2f}</span>'
+            rows = [f'<span class="{"hit" if tok == nxt else ""}">{display_token(tok, 8)} {p:.2f}</span>'
                     for tok, p in top[i]]
             below = f'<span class="nx">{"".join(rows)}</span>'
         parts.append(f'<span class="tk">{chip}{below}</span>')
@@ -113,7 +99,7 @@ def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tu
     as a grey step line on the right axis."""
     T = len(tokens)
     x = np.arange(T)
-    label = t(heatmaps.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
+    label = t(quantities.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
     fig = go.Figure()
     if annotation is not None:
         fig.add_trace(go.Scatter(x=x, y=np.asarray(annotation, dtype=np.float32), yaxis="y2", mode="lines",
@@ -127,13 +113,13 @@ def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tu
     fig.update_layout(
         xaxis=dict(tickmode="array", tickvals=list(range(T)) if T <= 80 else list(range(0, T, max(1, T // 40))),
                    ticktext=ticks if T <= 80 else [ticks[i] for i in range(0, T, max(1, T // 40))],
-                   range=[-0.5, T - 0.5], fixedrange=True, tickfont=dict(size=13 if T <= 40 else 9)),
-        yaxis=dict(range=list(zrange), title=dict(text=label, font=dict(size=13)), fixedrange=True,
+                   range=[-0.5, T - 0.5], fixedrange=True, tickfont=dict(size=palette.FONT_AXIS if T <= 40 else palette.FONT_DENSE_TICK)),
+        yaxis=dict(range=list(zrange), title=dict(text=label, font=dict(size=palette.FONT_AXIS)), fixedrange=True,
                    zeroline=True, zerolinecolor="#999999"),
         yaxis2=dict(overlaying="y", side="right", showgrid=False, fixedrange=True, range=_padded(annotation),
-                    title=dict(text=annotation_label, font=dict(size=13))) if annotation is not None else None,
+                    title=dict(text=annotation_label, font=dict(size=palette.FONT_AXIS))) if annotation is not None else None,
         height=260, margin=dict(l=55, r=55, t=10, b=40), template="none",
-        legend=dict(orientation="h", y=1.12, x=0, font=dict(size=13)),
+        legend=dict(orientation="h", y=1.12, x=0, font=dict(size=palette.FONT_AXIS)),
     )
     if step is not None and 0 <= step < T:
         fig.add_vline(x=step, line=dict(color="#000000", width=1, dash="dot"))
@@ -148,10 +134,10 @@ def ranking_figure(labels: Sequence[str], r: Sequence[float], *, lang: str | Non
                            hovertemplate="%{text}: r = %{x:.3f}<extra></extra>",
                            text=[html.escape(s, quote=False) for s in labels], textposition="none"))
     fig.update_layout(
-        xaxis=dict(range=[-1, 1], title=dict(text=t("neuron_view.correlation_axis", lang=lang), font=dict(size=13)),
+        xaxis=dict(range=[-1, 1], title=dict(text=t("neuron_view.correlation_axis", lang=lang), font=dict(size=palette.FONT_AXIS)),
                    fixedrange=True, zeroline=True, zerolinecolor="#555555"),
         yaxis=dict(tickmode="array", tickvals=list(range(len(r))), ticktext=[html.escape(s, quote=False) for s in labels],
-                   autorange="reversed", fixedrange=True, tickfont=dict(size=13)),
+                   autorange="reversed", fixedrange=True, tickfont=dict(size=palette.FONT_AXIS)),
         height=60 + 26 * len(r), margin=dict(l=130, r=10, t=10, b=45), template="none", showlegend=False,
     )
     return fig

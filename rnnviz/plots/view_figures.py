@@ -1,7 +1,7 @@
 """Pure Plotly builders for the teaching views: compare cells, vanishing gradients, I/O shapes,
 PyTorch shapes. numpy in, ``plotly.graph_objects.Figure`` out; no streamlit (tests read the figure).
 
-Conventions shared with ``rnnviz.figures`` (DESIGN.md §5): time is the integer position t with the
+Conventions shared with ``rnnviz.plots.heatmaps`` (DESIGN.md §5): time is the integer position t with the
 tokens as tick text (repeated tokens stay distinct); every token is ``html.escape``d through
 ``display_token`` before it reaches a label; arrays are float32 and C-contiguous (Plotly ships them
 base64); colour ranges are fixed by meaning — sigmoid gates [0, 1] Viridis, tanh quantities
@@ -22,18 +22,19 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.plots.heatmaps import DIVERGING_SCALE, GATE_SCALE, display_token, value_range
-from rnnviz.i18n import t
+from rnnviz import quantities
 from rnnviz.analysis.saturation import HIGH, LOW, SIGMOID_GATES, Saturation
+from rnnviz.i18n import t
+from rnnviz.plots import palette
+from rnnviz.plots.heatmaps import value_range
+from rnnviz.plots.palette import CELL_COLOURS, DIVERGING_SCALE, GATE_SCALE, SLICE_COLOURS
+from rnnviz.plots.tokens import display_token
 
-# One colour per cell kind, the same on every page (Okabe–Ito).
-CELL_COLOURS = {"RNN": "#D55E00", "LSTM": "#0072B2", "Bi-LSTM": "#56B4E9", "GRU": "#009E73",
-                "Bi-GRU": "#8FD16F"}
-GATE_SYMBOL = {"input_gate": "i", "forget_gate": "f", "output_gate": "o", "reset_gate": "r",
-               "update_gate": "z"}
+# The symbol of each sigmoid gate (rnnviz.quantities): i, f, o, r, z.
+GATE_SYMBOL = {name: quantities.SYMBOL[name] for name, kind in quantities.KIND.items() if kind == quantities.SIGMOID}
 TICK_LIMIT = 40  # above this many tokens the axis shows numbers, not tokens
-LAYOUT = dict(template="none", hoverlabel=dict(bgcolor="white", bordercolor="#555555",
-                                                font=dict(size=14, color="#111111")))
+LAYOUT = dict(template="none", hoverlabel=dict(**palette.HOVER,
+                                                font=dict(size=palette.FONT_LEGEND, color="#111111")))
 
 
 def _f32(a) -> np.ndarray:
@@ -46,7 +47,7 @@ def _token_axis(tokens: Sequence[str]) -> dict:
     axis = dict(range=[-0.5, steps - 0.5], showgrid=False, zeroline=False, fixedrange=True)
     if steps <= TICK_LIMIT:
         axis |= dict(tickmode="array", tickvals=list(range(steps)),
-                     ticktext=[display_token(tok) for tok in tokens], tickfont=dict(size=13 if steps <= 20 else 10))
+                     ticktext=[display_token(tok) for tok in tokens], tickfont=dict(size=palette.FONT_AXIS if steps <= 20 else palette.FONT_SMALL))
     return axis
 
 
@@ -74,7 +75,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
     fig = make_subplots(rows=len(strips), cols=1, shared_xaxes=True, vertical_spacing=0.05,
                         row_heights=[p / sum(pixels) for p in pixels],
                         subplot_titles=[html_label(label) for label, _ in strips])
-    fig.update_annotations(font=dict(size=16, color="#222222"))  # the strip titles
+    fig.update_annotations(font=dict(size=palette.FONT_TITLE, color="#222222"))  # the strip titles
     hover = (f"<b>%{{x}}</b> · {t('compare_cells.position', lang=lang)} %{{x:d}}<br>"
              f"{t('compare_cells.unit', lang=lang)} %{{y}}<br>%{{z:.3f}}")
     for row, (label, panels) in enumerate(strips, start=1):
@@ -82,7 +83,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
             low, high = fig.layout[f"yaxis{'' if row == 1 else row}"].domain
             fig.add_annotation(text=t("compare_cells.no_such_quantity", lang=lang), showarrow=False,
                                xref="paper", yref="paper", x=0.45, y=(low + high) / 2,
-                               font=dict(size=15, color="#666666"))
+                               font=dict(size=palette.FONT_LABEL, color="#666666"))
             fig.update_yaxes(visible=False, row=row, col=1)
             continue
         z = np.concatenate([a.T for a in panels], axis=0)  # (D*H, T): forward units, then backward
@@ -92,13 +93,13 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
         if len(panels) == 2:  # a line between the forward and the backward units
             fig.add_hline(y=H - 0.5, line=dict(color="#000000", width=2), row=row, col=1)
             fig.update_yaxes(tickmode="array", tickvals=[(H - 1) / 2, H + (H - 1) / 2],
-                             ticktext=["→", "←"], tickfont=dict(size=16), row=row, col=1)
+                             ticktext=["→", "←"], tickfont=dict(size=palette.FONT_TITLE), row=row, col=1)
         else:
             fig.update_yaxes(nticks=4, row=row, col=1)
         fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, fixedrange=True, row=row, col=1)
     for row in range(1, len(strips) + 1):
         fig.update_xaxes(**_token_axis(tokens), showticklabels=row == len(strips), row=row, col=1)
-    fig.update_xaxes(title=dict(text=t("compare_cells.position", lang=lang), font=dict(size=12)),
+    fig.update_xaxes(title=dict(text=t("compare_cells.position", lang=lang), font=dict(size=palette.FONT_TICK)),
                      row=len(strips), col=1)
     scale = GATE_SCALE if zmin == 0.0 and zmax == 1.0 else DIVERGING_SCALE
     fig.update_layout(coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
@@ -132,7 +133,7 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
         titles += [f"{c} · {t(f'compare_cells.gate_{g}', lang=lang)}" for g in gates] + [""] * (cols - len(gates))
     fig = make_subplots(rows=len(families), cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
                         vertical_spacing=0.16)
-    fig.update_annotations(font=dict(size=15, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
     seen = set()
     for label, cell, sats in entries:
         row = families.index(cell) + 1
@@ -161,9 +162,9 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
             fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0], mode="lines", hoverinfo="skip", showlegend=False,
                                      line=dict(color="#AAAAAA", width=1, dash="dot")), row=row, col=col)
             fig.update_xaxes(range=[-0.03, 1.03], fixedrange=True, row=row, col=col, dtick=0.5,
-                             title=dict(text=t("compare_cells.left_axis", low=LOW, lang=lang), font=dict(size=12)))
+                             title=dict(text=t("compare_cells.left_axis", low=LOW, lang=lang), font=dict(size=palette.FONT_TICK)))
             fig.update_yaxes(range=[-0.03, 1.03], fixedrange=True, row=row, col=col, dtick=0.5,
-                             title=dict(text=t("compare_cells.right_axis", high=HIGH, lang=lang), font=dict(size=12)))
+                             title=dict(text=t("compare_cells.right_axis", high=HIGH, lang=lang), font=dict(size=palette.FONT_TICK)))
     fig.update_layout(height=330 * len(families) + 40, margin=dict(l=60, r=10, t=40, b=50),
                       legend=dict(orientation="h", y=-0.12 if len(families) == 1 else -0.07, x=0), **LAYOUT)
     return fig
@@ -171,7 +172,7 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
 
 # --------------------------------------------------------------------------- vanishing gradients
 
-def _one_two_five_ticks(lo: float, hi: float) -> dict:
+def one_two_five_ticks(lo: float, hi: float) -> dict:
     """tickvals / ticktext at 1, 2, 5 × 10^k covering [lo, hi], written as plain numbers."""
     vals = [m * 10.0 ** k for k in range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
             for m in (1, 2, 5)]
@@ -207,24 +208,23 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
         positive = values[values > 0]
         decades = np.log10(positive.max() / positive.min()) if positive.size else 0.0
         fig.update_xaxes(**_token_axis(tokens), row=1, col=col,
-                         title=dict(text=t("gradients.position_axis", lang=lang), font=dict(size=12)))
+                         title=dict(text=t("gradients.position_axis", lang=lang), font=dict(size=palette.FONT_TICK)))
         # Label whole decades when the curves span several (no crowd of 2, 3, 4 … labels); else 1-2-5
         # steps written out in full ("0.5", not Plotly's bare minor digit "5" that reads as five).
         ticks = {}
         if positive.size and decades < 2:
-            ticks = _one_two_five_ticks(positive.min(), positive.max())
+            ticks = one_two_five_ticks(positive.min(), positive.max())
         fig.update_yaxes(type="log", exponentformat="power", showgrid=True, gridcolor="#E5E5E5", row=1, col=col,
                          fixedrange=True, **(ticks or {"dtick": 1}))
-    fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=12)), row=1, col=1)
+    fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK)), row=1, col=1)
     fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
-                      legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=15)), **LAYOUT)
-    fig.update_annotations(font=dict(size=15, color="#222222"))  # the panel titles
+                      legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)), **LAYOUT)
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
     return fig
 
 
 # --------------------------------------------------------------------------- PyTorch shapes
 
-SLICE_COLOURS = ("#000000", "#CC79A7")  # forward, backward
 
 
 def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out: int,
@@ -234,7 +234,7 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     colours, with the equal slices outlined in the same colour (black forward, pink backward).
 
     output: (L, D·H_out) for batch element n; h_n: (D·num_layers, H_out) for the same n.
-    equalities: rnnviz.shapes.Equality list (the top layer's final states).
+    equalities: rnnviz.analysis.shapes.Equality list (the top layer's final states).
     """
     L, width = output.shape
     rows_h = h_n.shape[0]
@@ -244,9 +244,9 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.16,
                         subplot_titles=[t("pytorch_shapes.fig_output", lang=lang, expr=out_title),
                                         t("pytorch_shapes.fig_h_n", lang=lang, expr=f"h_n[:, {n}, :]")])
-    fig.update_annotations(font=dict(size=15, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
     small = output.size + h_n.size <= 260
-    text = dict(texttemplate="%{z:.2f}", textfont=dict(size=12)) if small else {}
+    text = dict(texttemplate="%{z:.2f}", textfont=dict(size=palette.FONT_TICK)) if small else {}
     fig.add_trace(go.Heatmap(z=_f32(output), coloraxis="coloraxis", xgap=1, ygap=1,
                              hovertemplate="output t=%{y}, feature %{x}: %{z:.4f}<extra></extra>", **text),
                   row=1, col=1)
@@ -258,12 +258,12 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
                 + (f" {arrows[k % directions]}" if directions == 2 else "") for k in range(rows_h)]
     fig.update_yaxes(tickmode="array", tickvals=list(range(L)), ticktext=[f"t={i}" for i in range(L)],
                      autorange="reversed", row=1, col=1, fixedrange=True,
-                     title=dict(text=t("pytorch_shapes.axis_position", lang=lang), font=dict(size=12)))
+                     title=dict(text=t("pytorch_shapes.axis_position", lang=lang), font=dict(size=palette.FONT_TICK)))
     fig.update_yaxes(tickmode="array", tickvals=list(range(rows_h)), ticktext=ticktext, autorange="reversed",
                      row=1, col=2, fixedrange=True)
-    fig.update_xaxes(title=dict(text=t("pytorch_shapes.axis_feature", lang=lang), font=dict(size=12)),
+    fig.update_xaxes(title=dict(text=t("pytorch_shapes.axis_feature", lang=lang), font=dict(size=palette.FONT_TICK)),
                      row=1, col=1, fixedrange=True, dtick=1 if width <= 16 else None)
-    fig.update_xaxes(title=dict(text=t("pytorch_shapes.axis_unit", lang=lang), font=dict(size=12)),
+    fig.update_xaxes(title=dict(text=t("pytorch_shapes.axis_unit", lang=lang), font=dict(size=palette.FONT_TICK)),
                      row=1, col=2, fixedrange=True, dtick=1 if hidden_out <= 16 else None)
     if directions == 2:  # the seam between the forward and the backward halves of output
         fig.add_vline(x=hidden_out - 0.5, line=dict(color="#555555", width=2, dash="dash"), row=1, col=1)
@@ -278,7 +278,7 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
                       line=line, xref="x2", yref="y2")
         fig.add_annotation(x=lo + (hidden_out - 1) / 2, y=position, xref="x", yref="y",
                            yshift=-22 if (e.direction == 0 and L > 1) else 22, showarrow=False,
-                           text=f"<b>= {e.h_n_text}</b>", font=dict(size=14, color=colour),
+                           text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
                            bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
                                      colorbar=dict(thickness=12, outlinewidth=0)),
@@ -298,7 +298,7 @@ def next_token_figure(tokens: Sequence[str], p_actual: np.ndarray, best: Sequenc
         raise ValueError("expected T top guesses and T-1 probabilities of the actual next token")
     fig = go.Figure(go.Bar(
         x=np.arange(steps - 1), y=_f32(p_actual), marker_color="#009E73",
-        text=[display_token(b, 6) for b in best[:-1]], textposition="outside", textfont=dict(size=14),
+        text=[display_token(b, 6) for b in best[:-1]], textposition="outside", textfont=dict(size=palette.FONT_LEGEND),
         customdata=np.stack([[display_token(tok, 12) for tok in tokens[1:]],
                              [f"{p:.2f}" for p in p_best[:-1]]], axis=-1),
         hovertemplate=(f"{t('io_shapes.lm_after', lang=lang)} <b>%{{x}}</b><br>"
@@ -307,8 +307,8 @@ def next_token_figure(tokens: Sequence[str], p_actual: np.ndarray, best: Sequenc
         name=t("io_shapes.lm_actual", lang=lang)))
     axis = _token_axis(tokens)
     axis["range"] = [-0.5, steps - 1.5]
-    fig.update_xaxes(**axis, title=dict(text=t("io_shapes.lm_x_axis", lang=lang), font=dict(size=12)))
-    fig.update_yaxes(range=[0, 1.18], title=dict(text=t("io_shapes.lm_y_axis", lang=lang), font=dict(size=12)),
+    fig.update_xaxes(**axis, title=dict(text=t("io_shapes.lm_x_axis", lang=lang), font=dict(size=palette.FONT_TICK)))
+    fig.update_yaxes(range=[0, 1.18], title=dict(text=t("io_shapes.lm_y_axis", lang=lang), font=dict(size=palette.FONT_TICK)),
                      fixedrange=True, gridcolor="#E5E5E5")
     fig.update_layout(height=300, margin=dict(l=60, r=10, t=20, b=60), **LAYOUT)
     return fig
@@ -322,7 +322,7 @@ def context_figure(c: np.ndarray, lang: str | None = None) -> go.Figure:
                                colorbar=dict(thickness=10, outlinewidth=0, len=1.2),
                                hovertemplate="c[%{x}] = %{z:.4f}<extra></extra>"))
     fig.update_yaxes(visible=False, fixedrange=True)
-    fig.update_xaxes(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=12)),
+    fig.update_xaxes(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=palette.FONT_TICK)),
                      fixedrange=True, showgrid=False)
     fig.update_layout(height=140, margin=dict(l=20, r=10, t=10, b=45), **LAYOUT)
     return fig
@@ -339,7 +339,7 @@ def decoder_figure(probabilities: np.ndarray, vocabulary: Sequence[str], outputs
         colorbar=dict(thickness=10, outlinewidth=0),
         hovertemplate=f"{t('io_shapes.dec_step', lang=lang)} %{{y}} · %{{x}}: %{{z:.3f}}<extra></extra>"))
     fig.update_xaxes(tickmode="array", tickvals=list(range(V)), ticktext=[display_token(v) for v in vocabulary],
-                     fixedrange=True, title=dict(text=t("io_shapes.dec_x_axis", lang=lang), font=dict(size=12)))
+                     fixedrange=True, title=dict(text=t("io_shapes.dec_x_axis", lang=lang), font=dict(size=palette.FONT_TICK)))
     fig.update_yaxes(tickmode="array", tickvals=list(range(steps)),
                      ticktext=[f"y{k + 1} = {display_token(o)}" for k, o in enumerate(outputs)],
                      autorange="reversed", fixedrange=True)

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from rnnviz import models
-from rnnviz.plots.heatmaps import display_token
+from rnnviz.plots.tokens import display_token
 from rnnviz.i18n import t
 from rnnviz.models.text import MAX_TOKENS, tokenize
 
@@ -259,7 +259,7 @@ def test_no_full_garbage_collection_after_every_rerun():
 
 
 def test_a_finished_figure_dict_reaches_the_page_unchanged():
-    """ui.charts.show sends a finished dict from rnnviz.figures as it is (no re-validation): the
+    """ui.charts.show sends a finished dict from rnnviz.plots.heatmaps as it is (no re-validation): the
     chart spec equals the one of the same figure passed as a go.Figure, z still base64 float32."""
     from streamlit.testing.v1 import AppTest
 

@@ -1,4 +1,4 @@
-"""rnnviz.shapes against torch itself: every documented shape, and which slice of output is h_n."""
+"""rnnviz.analysis.shapes against torch itself: every documented shape, and which slice of output is h_n."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ CONFIGS = [ShapeConfig()] + [
 
 
 def torch_outputs(cfg: ShapeConfig):
-    """Independent of rnnviz.shapes: build the module the way a student would and call it."""
+    """Independent of rnnviz.analysis.shapes: build the module the way a student would and call it."""
     cls = {"RNN": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}[cfg.cell]
     kw = {"proj_size": cfg.proj_size} if cfg.proj_size else {}
     m = cls(cfg.input_size, cfg.hidden_size, cfg.num_layers, bidirectional=cfg.bidirectional,

@@ -1,4 +1,4 @@
-"""rnnviz.ablation: the force spec, the next-token probability and the figures."""
+"""rnnviz.analysis.ablation: the force spec, the next-token probability, the forced translation."""
 
 from __future__ import annotations
 
@@ -36,15 +36,6 @@ def test_next_token_probability_and_log_likelihood():
     p = ablation.next_token_probability(probs, [1, 0])
     assert list(p) == [0.9, 0.5]
     assert ablation.mean_log_likelihood(p) == pytest.approx(np.mean(np.log([0.9, 0.5])))
-
-
-def test_figures_escape_labels_and_show_both_runs():
-    fig = ablation.classify_figure({"<b>neg</b>": 0.8, "pos": 0.2}, {"<b>neg</b>": 0.3, "pos": 0.7})
-    assert list(fig.data[0].x) == ["&lt;b&gt;neg&lt;/b&gt;", "pos"] and list(fig.data[1].y) == [0.3, 0.7]
-    line = ablation.next_token_figure(["a", "<", "c"], np.array([0.2, 0.4]), np.array([0.3, 0.1]))
-    assert list(line.layout.xaxis.ticktext) == ["&lt;", "c"] and list(line.data[1].y) == pytest.approx([0.3, 0.1])
-    diff = ablation.difference_figure("hidden_state", [np.zeros((3, 2))], [np.ones((3, 2))], ["a", "b", "c"], layer=0)
-    assert np.allclose(np.asarray(diff.data[0].z), 1.0) and tuple(diff.layout.coloraxis.cmin for _ in [0]) == (-1.0,)
 
 
 @pytest.mark.skipif("numbers-seq2seq" not in __import__("rnnviz.models").models.available(),

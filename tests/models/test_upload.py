@@ -1,4 +1,4 @@
-"""rnnviz.upload: uploaded weights rebuild the exact torch module; every bad upload gets its message.
+"""rnnviz.models.upload: uploaded weights rebuild the exact torch module; every bad upload gets its message.
 
 The exactness checks compare against the torch module the file was exported from (<= 1e-5).
 The malicious-pickle tests first prove their payload *would* create a marker file when unpickled
@@ -25,7 +25,7 @@ from rnnviz.models import Model
 from rnnviz.models.upload import (MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, UploadError, find_recurrent, load_user_model,
                            read_state_dict, safe_name)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CELL_CLASSES = {"RNN": torch.nn.RNN, "GRU": torch.nn.GRU, "LSTM": torch.nn.LSTM}
 
 

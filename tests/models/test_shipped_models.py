@@ -28,7 +28,7 @@ SHAKESPEARE = ["shakespeare-rnn", "shakespeare-lstm", "shakespeare-gru"]
 EXPECTED = {**{n: "classify" for n in SENTIMENT}, **{n: "language-model" for n in SHAKESPEARE},
             "numbers-seq2seq": "seq2seq", "anbn-lstm": "counter"}
 SHIPPED = [n for n in EXPECTED if (ASSETS / n / "config.json").exists()]
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 @pytest.fixture(autouse=True, scope="module")
 def one_thread():

@@ -1,4 +1,4 @@
-"""rnnviz.stepping: the per-unit equations, recomputed from the weights, equal torch and the trace."""
+"""rnnviz.core.stepping: the per-unit equations, recomputed from the weights, equal torch and the trace."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""rnnviz.figures as pure functions: what the heatmaps contain, how they are encoded, and that the
+"""rnnviz.plots.heatmaps as pure functions: what the heatmaps contain, how they are encoded, and that the
 numbers in them are the trace's numbers (which tests/test_trace.py ties to torch)."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 import rnnviz
 from rnnviz.plots import heatmaps
 from rnnviz.plots.heatmaps import display_token, heatmap_figure, layer_figures, value_range
+from rnnviz.plots.tokens import MAX_TICK_CHARS, visible_token
+from rnnviz.plots import palette
 
 TOKENS = ["What", "time", "is", "it", "?"]
 
@@ -44,7 +46,7 @@ def test_display_token_escapes_markup_and_shows_whitespace():
     assert display_token(" ") == "␣" and display_token("\n") == "⏎"
     assert display_token("") == "∅"
     long = display_token("x" * 50)
-    assert len(long) == heatmaps.MAX_TICK_CHARS and long.endswith("…")
+    assert len(long) == MAX_TICK_CHARS and long.endswith("…")
     assert display_token("你好😀") == "你好😀"
 
 
@@ -54,7 +56,7 @@ def test_no_user_text_reaches_a_figure_unescaped(tokens):
     fig = heatmap_figure("forget_gate", [rand(len(tokens), 3)], tokens)
     for text in fig.layout.xaxis.ticktext:
         assert "<" not in text and ">" not in text  # no tag can open (quotes are inert without "<")
-        assert html.unescape(text) == heatmaps.visible_token(tokens[fig.layout.xaxis.ticktext.index(text)])
+        assert html.unescape(text) == visible_token(tokens[fig.layout.xaxis.ticktext.index(text)])
 
 
 def test_repeated_tokens_stay_separate_columns():
@@ -128,7 +130,7 @@ def test_step_and_unit_outline_every_panel():
     assert len(columns) == 2 and len(rows) == 2
     assert all((s.x0, s.x1) == (2.5, 3.5) for s in columns)
     assert all((s.y0, s.y1) == (1.5, 2.5) for s in rows)
-    assert {s.line.color for s in shapes} == {heatmaps.OUTLINE}
+    assert {s.line.color for s in shapes} == {palette.OUTLINE}
     dark = heatmap_figure("reset_gate", [rand(5, 4)], TOKENS, step=0, unit=0, outline="#ffffff")
     assert {s.line.color for s in dark.layout.shapes} == {"#ffffff"}
     assert not heatmap_figure("reset_gate", [rand(5, 4)], TOKENS).layout.shapes

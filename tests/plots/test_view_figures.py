@@ -84,9 +84,9 @@ def test_io_figures():
 
 
 def test_log_ticks_within_two_decades_are_written_in_full():
-    from rnnviz.plots.view_figures import _one_two_five_ticks
+    from rnnviz.plots.view_figures import one_two_five_ticks
 
-    ticks = _one_two_five_ticks(0.3, 4.0)
+    ticks = one_two_five_ticks(0.3, 4.0)
     assert ticks["tickmode"] == "array"
     pairs = dict(zip(ticks["tickvals"], ticks["ticktext"]))
     assert pairs[0.5] == "0.5" and pairs[1.0] == "1" and pairs[2.0] == "2"  # not a bare minor "5"

@@ -1,4 +1,4 @@
-"""rnnviz.diagram: the cell drawing carries the traced numbers, highlights the focus, mirrors the
+"""rnnviz.plots.diagram: the cell drawing carries the traced numbers, highlights the focus, mirrors the
 backward direction and never lets token text become markup; chain and vector bars."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 from rnnviz.plots import diagram
 from rnnviz.core import stepping
 from rnnviz.models import random_model
+from rnnviz.plots.tokens import plot_text
 
 TOKENS = ["the", "<b>movie</b>", "was", "not", "bad"]
 
@@ -88,8 +89,8 @@ def test_vector_bars_colour_the_chosen_unit_and_use_fixed_ranges():
 
 def test_plot_text_escapes_markup_but_not_quotes():
     # Plotly prints "&quot;" literally (it decodes only a few entities), so quotes stay as they are
-    assert diagram.plot_text('<b>"hi"</b>') == '&lt;b&gt;"hi"&lt;/b&gt;'
-    assert diagram.plot_text("a b") == "a␣b" and diagram.plot_text("&") == "&amp;"
+    assert plot_text('<b>"hi"</b>') == '&lt;b&gt;"hi"&lt;/b&gt;'
+    assert plot_text("a b") == "a␣b" and plot_text("&") == "&amp;"
     fig = diagram.chain_figure(['"', "<i>"], [np.zeros(2)], step=0)
     texts = [a.text for a in fig.layout.annotations]
     assert '"' in texts and "&lt;i&gt;" in texts
