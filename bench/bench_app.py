@@ -117,7 +117,7 @@ def bench_config(label: str, params: dict, repeats: int, rng: random.Random) -> 
         data = Path(tmp) / "arrays.npz"
         np.savez(data, tokens=np.array(tokens), quantities=np.array(run.quantities),
                  meta=np.array([run.num_layers, run.num_directions, at.select_slider(key="step").value]),
-                 **{f"{n}|{l}|{d}": a for (n, l, d), a in run.arrays.items()})
+                 **{f"{n}|{l}|{d}": a for (n, l, d), a in run.arrays().items()})
         floor = AppTest.from_string(f"DATA = {str(data)!r}\n" + FLOOR_APP, default_timeout=120)
         floor.run()
         floor_times = [timed_run(floor, lambda a: a.text_input(key="sentence").input(sentence(rng)))

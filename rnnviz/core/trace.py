@@ -134,6 +134,10 @@ class Trace:
         a = self._arrays[(name, layer, direction)]
         return a if self.batched else a[:, 0]
 
+    def arrays(self) -> dict[tuple[str, int, int], np.ndarray]:
+        """Every quantity of every layer and direction: ``{(name, layer, direction): get(...)}``."""
+        return {key: self.get(*key) for key in self._arrays}
+
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self._arrays.values())
 

@@ -32,3 +32,4 @@ def test_a_pickled_trace_still_equals_the_module(kind):
                 assert a.dtype == np.float32 and a.flags["C_CONTIGUOUS"]
                 np.testing.assert_array_equal(a, tr.get(name, layer, d))
     assert back.units == 5 and back.prediction is None
+    assert set(back.arrays()) == {(n, layer, d) for n in tr.quantities for layer in range(2) for d in range(2)}
