@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 
-from rnnviz.text import tokenize
+from rnnviz.models.text import tokenize
 
 COPULAS = {"is", "was", "are", "were", "seems", "seemed", "feels", "felt", "looks",
            "looked", "remains", "becomes", "became", "'s"}
