@@ -322,7 +322,7 @@ negation and contrast sentences built by rule from those (`rnnviz/train/augment.
 not redistributed (licence unclear): the training command fetches them.
 **Firewall.** The minimal pairs were written by hand before the augmentation rules, are never read
 by the training command (not for training, not for early stopping, which uses the movie validation
-split only), and `tests/test_models.py` checks that none of their sentences occurs in the training
+split only), and `tests/models/test_shipped_models.py` checks that none of their sentences occurs in the training
 items the command builds.
 **Training.** AdamW lr {hp['lr']}, weight decay {hp['weight_decay']}, dropout {hp['dropout']}, word
 dropout {hp['word_dropout']}, batch {hp['batch_size']}, early stopping on validation accuracy
