@@ -1,0 +1,1 @@
+"""Analyses built on traces: state space, fixed points, minimal pairs (no streamlit)."""
