@@ -186,18 +186,26 @@ def _merge(points: np.ndarray, q: np.ndarray, distance: float) -> np.ndarray:
     return np.asarray(kept, dtype=int)
 
 
+def polish_budget(state_size: int, starts: int = 200) -> int:
+    """How many starts go on to the float64 Newton polish: all of them up to 160 dimensions; above,
+    fewer, so the O(S³) solves stay near the cost of a 64-unit LSTM (S = 128) with 200 starts."""
+    return starts if state_size <= 160 else max(16, int(starts * (128 / state_size) ** 3))
+
+
 def fixed_points(model, *, direction: int = 0, reference_states: np.ndarray | None = None,
                  starts: int = 200, noise: float = 0.02, adam_steps: int = 200, lr: float = 0.01,
                  polish_steps: int = 12, q_threshold: float = 1e-8, merge_distance: float = 1e-3,
-                 max_polish: int = 200, seed: int = 0) -> FixedPoints:
+                 max_polish: int | None = None, seed: int = 0) -> FixedPoints:
     """Fixed and slow points of direction ``direction`` of ``model`` (a ``rnnviz.models.Model`` or
     anything with ``.module`` and, for the readout, ``.head``) at zero input.
 
     reference_states: (N, S) states to start from (default: ``state_space.reference(model)``).
     noise: std of the Gaussian added to each start, as a fraction of the reference states' std.
-    max_polish: at most this many of the lowest-q starts go on to the float64 polish."""
+    max_polish: at most this many of the lowest-q starts go on to the float64 polish (default
+    ``polish_budget``: every start for a 64-unit model)."""
     module = model.module
     lay = layout(module)
+    max_polish = polish_budget(lay.size, starts) if max_polish is None else max_polish
     if reference_states is None:
         reference_states = state_space.reference(model).states[direction]
     R = np.asarray(reference_states, dtype=np.float64)             # (N, S)

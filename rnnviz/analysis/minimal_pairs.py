@@ -50,7 +50,7 @@ def final_output(model, finals: list[np.ndarray]) -> np.ndarray | None:
     backward: after the first): class probabilities for a classifier, the next-token distribution
     after the last token for a language model. None without a linear head. (n_out,) float64."""
     head = getattr(model, "head", None)
-    if not isinstance(head, torch.nn.Linear):
+    if not isinstance(head, torch.nn.Linear) or state_space.readout_kind(model) is None:
         return None
     lay = layout(model.module)
     features = np.concatenate([np.asarray(f, dtype=np.float32)[lay.top_h()] for f in finals])

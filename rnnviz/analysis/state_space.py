@@ -11,7 +11,7 @@ Here, per direction d of a model (states laid out as in ``rnnviz.analysis.recurr
     reference states  R (N, S): the state after every token of held-out reference sentences
                       (sentiment: tests/data/sentiment_probe.tsv [+ sentiment_minimal_pairs.tsv];
                       characters: chunks of The Tempest, tests/data/shakespeare_tempest.txt;
-                      aⁿbⁿ: the strings a^n b^n . for n = 1..20)
+                      aⁿbⁿ: the strings a^n b^n . for n = 1..20; number words: 271 numbers)
     PCA               X ≈ mean + Z V^T from the SVD of R − mean, fitted per quantity (h, or c)
     readout value     one number per state: P(positive) for a sentiment classifier (for a
                       bidirectional one, this direction's half of the head with the other half
@@ -38,6 +38,7 @@ TEMPEST = DATA / "shakespeare_tempest.txt"
 TEXT_COLUMNS = ("text", "sentence", "a", "b", "text_a", "text_b", "sentence_a", "sentence_b")
 CHUNK_CHARS, N_CHUNKS = 160, 40  # ~6,400 characters of the test play for a character model
 ANBN_RANGE = range(1, 21)
+NUMBERS = range(1, 10_000, 37)  # 271 numbers in words for the number-words encoder
 
 
 # --------------------------------------------------------------------------- reference sentences
@@ -63,6 +64,10 @@ def reference_texts(model) -> list[str]:
     """Held-out sentences whose states define the model's state space (see module docstring)."""
     if getattr(model, "task", None) == "counter" and model.vocab is not None and "a" in model.vocab.stoi:
         return ["a" * n + "b" * n + "." for n in ANBN_RANGE]
+    if getattr(model, "task", None) == "seq2seq":
+        from rnnviz.seq2seq import number_to_words
+
+        return [number_to_words(n) for n in NUMBERS]
     if getattr(model, "level", "word") == "char":
         return _tempest_chunks()
     texts = list(dict.fromkeys(_tsv_texts(PROBE) + _tsv_texts(MINIMAL_PAIRS)))  # unique, in order
