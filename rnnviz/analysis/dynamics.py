@@ -224,6 +224,9 @@ def fixed_points(model, *, direction: int = 0, reference_states: np.ndarray | No
     points, q = s.numpy(), q.numpy()
     good = np.flatnonzero(q < q_threshold)
     keep = good[_merge(points[good], q[good], merge_distance)]
+    readout = state_space.readout_values(model, points[keep], direction)
+    # in readout order when there is one (negative → positive along the line), else by q
+    keep = keep[np.argsort(readout, kind="stable")] if readout is not None else keep
     points, q = points[keep], q[keep]
     with torch.no_grad():
         J = jacobian(F64, torch.as_tensor(points)).numpy() if len(points) else np.zeros((0, lay.size, lay.size))

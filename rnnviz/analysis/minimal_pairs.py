@@ -181,6 +181,7 @@ class Clamp:
     states: list[np.ndarray]        # D × (T, S) with the unit held
     output: np.ndarray | None       # the model's output then
     output_original: np.ndarray | None
+    original: list[np.ndarray]      # D × (T, S) as the model runs by itself
 
 
 def clamp(model, tokens, unit: int, value: float, direction: int | None = None,
@@ -197,4 +198,4 @@ def clamp(model, tokens, unit: int, value: float, direction: int | None = None,
     D = held.num_directions
     states = [lay.from_trace(held, d) for d in range(D)]
     before = [lay.from_trace(original, d) for d in range(D)]
-    return Clamp(states, final_output(model, finals_of(states)), final_output(model, finals_of(before)))
+    return Clamp(states, final_output(model, finals_of(states)), final_output(model, finals_of(before)), before)
