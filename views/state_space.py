@@ -95,8 +95,11 @@ def main_figure(space, part, direction, dims, pair, step, selected, font):
     paths = [plots.Path(pca.transform(result.states_a[direction][:, cut]), result.tokens_a,
                         None if values_a[direction] is None else values_a[direction], t("state_space.sentence_a_name"))]
     if result.tokens_b != result.tokens_a:
+        # B's labels only where it has left A's path (the shared prefix would print every word twice)
+        prefix = minimal_pairs.common_ends(result.tokens_a, result.tokens_b)[0] if direction == 0 else 0
         paths.append(plots.Path(pca.transform(result.states_b[direction][:, cut]), result.tokens_b,
-                                values_b[direction], t("state_space.sentence_b_name"), plots.COLOUR_B, "dash"))
+                                values_b[direction], t("state_space.sentence_b_name"), plots.COLOUR_B, "dash",
+                                label_from=prefix))
     fp = space.fixed[direction]
     share = pca.variance_ratio
     axes = [t("state_space.axis", k=k + 1, share=float(share[k]) if k < len(share) else 0.0) for k in range(dims)]

@@ -49,6 +49,7 @@ class Path:
     name: str
     colour: str = COLOUR_A
     dash: str = "solid"
+    label_from: int = 0           # tokens before this position are not printed (hover still names them)
 
 
 def _xyz(coords: np.ndarray, dims: int) -> dict:
@@ -76,25 +77,26 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
     coloraxis = colour.axis(font) if colour is not None else None
     for path in paths:
         labels = [display_token(tok) for tok in path.tokens]
+        printed = ["" if k < path.label_from else label for k, label in enumerate(labels)]
         marker = dict(size=11 if dims == 2 else 5, line=dict(width=1, color=path.colour))
         if path.values is not None and colour is not None:
             marker.update(color=np.asarray(path.values, dtype=np.float32), coloraxis="coloraxis")
         else:
             marker.update(color=path.colour)
-        hover = "<b>%{text}</b> · %{customdata[0]}" + (
+        hover = "<b>%{hovertext}</b> · %{customdata[0]}" + (
             f"<br>{value_label} = %{{customdata[1]:.3f}}" if path.values is not None else "") + "<extra></extra>"
         custom = np.column_stack([np.arange(len(labels)), path.values if path.values is not None
                                   else np.zeros(len(labels))]).astype(np.float32)
-        data.append(scatter(**_xyz(path.coords, dims), mode="lines+markers+text", name=path.name, text=labels,
+        data.append(scatter(**_xyz(path.coords, dims), mode="lines+markers+text", name=path.name, text=printed,
+                            hovertext=labels,
                             textposition="top center", textfont=dict(size=font), customdata=custom,
                             hovertemplate=hover, line=dict(color=path.colour, width=2, dash=path.dash),
                             marker=marker))
     if fixed is not None and len(fixed):
         stable = np.ones(len(fixed), bool) if fixed_stable is None else np.asarray(fixed_stable, bool)
-        marker = dict(size=15 if dims == 2 else 7, symbol=["diamond" if s else "diamond-open" for s in stable],
-                      line=dict(width=2, color="#000000"))
-        if dims == 3:  # Scatter3d knows fewer symbols
-            marker["symbol"] = ["diamond" if s else "diamond-open" for s in stable]
+        # stable: a filled diamond; unstable: a diamond crossed out (its fill alone can be white)
+        marker = dict(size=15 if dims == 2 else 7, line=dict(width=2, color="#000000"),
+                      symbol=["diamond" if s else ("diamond-x" if dims == 2 else "x") for s in stable])
         if fixed_values is not None and colour is not None:
             marker.update(color=np.asarray(fixed_values, dtype=np.float32), coloraxis="coloraxis")
         else:
@@ -119,9 +121,11 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
                           zeroline=False)
     layout = dict(title=dict(text=title, font=dict(size=font + 3), x=0, xanchor="left"), height=height,
                   margin=dict(l=60, r=10, t=40, b=50), template="none", hovermode="closest",
-                  legend=dict(orientation="h", y=-0.12, font=dict(size=font)),
+                  # legend bottom right, colour bar top right: neither covers an axis title
+                  legend=dict(x=1.02, xanchor="left", y=0, yanchor="bottom", font=dict(size=font)),
                   hoverlabel=dict(bgcolor="white", font=dict(size=font + 1, color="#111111")))
     if coloraxis is not None:
+        coloraxis["colorbar"].update(len=0.5, y=1, yanchor="top", x=1.02, xanchor="left")
         layout["coloraxis"] = coloraxis
     if dims == 3:
         layout["scene"] = dict(xaxis=axis(0), yaxis=axis(1), zaxis=axis(2))
