@@ -113,6 +113,30 @@ def main_figure(space, part, direction, dims, pair, step, selected, font):
         height=430)
 
 
+@st.fragment
+@safe
+def path_view(choice, tokens, tokens_b, dims, part, direction, selected, font) -> None:
+    """The main figure, the step slider and the readout at that step. A fragment: moving the step
+    reruns only this (the space and the pair come from the caches)."""
+    space, pair = cache.space(choice), cache.pair(choice, tokens, tokens_b)
+    figure_box, side = st.columns([4, 1], gap="small")
+    with figure_box:
+        chart = st.container()
+        step = step_slider(list(tokens))
+        with chart:
+            charts.show(main_figure(space, part, direction, dims, pair, step, selected, font), key="ss_main")
+    with side:
+        values_a = pair[3][0][direction]
+        if values_a is None:
+            st.caption(t("state_space.no_readout"))
+            return
+        st.markdown(t("state_space.at_step", step=step, token=plain(figures.visible_token(tokens[step], 30)),
+                      label=readout_label(space), value=float(values_a[step])))
+        a, b = pair[4]
+        if a is not None and b is not None:
+            st.markdown(t("state_space.prediction", label=readout_label(space), a=a, b=b))
+
+
 def show_fixed(space, direction, selected, font) -> None:
     fp = space.fixed[direction]
     st.subheader(t("state_space.fixed_heading"))
@@ -288,23 +312,7 @@ def render() -> None:
         selected = fixed_selector(space, space.fixed[direction])
     pair = cache.pair(choice, tuple(tokens), tuple(tokens_b))
 
-    figure_box, side = st.columns([4, 1], gap="small")
-    with figure_box:
-        chart = st.container()
-        step = step_slider(tokens)
-        with chart:
-            charts.show(main_figure(space, part, direction, dims, pair, step, selected, font), key="ss_main")
-    with side:
-        values_a = pair[3][0][direction]
-        if values_a is None:
-            st.caption(t("state_space.no_readout"))
-        else:
-            st.markdown(t("state_space.at_step", step=step, token=plain(figures.visible_token(tokens[step], 30)),
-                          label=readout_label(space), value=float(values_a[step])))
-            a, b = pair[4]
-            if a is not None and b is not None:
-                st.markdown(t("state_space.prediction", label=readout_label(space), a=a, b=b))
-
+    path_view(choice, tuple(tokens), tuple(tokens_b), dims, part, direction, selected, font)
     if selected is not None:
         show_fixed(space, direction, selected, font)
     show_pair(model, space, pair, direction, font)
