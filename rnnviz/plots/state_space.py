@@ -73,7 +73,7 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
     data = []
     if cloud is not None and len(cloud):
         data.append(scatter(**_xyz(cloud, dims), mode="markers", name=cloud_name, hoverinfo="skip",
-                            marker=dict(size=4 if dims == 2 else 2, color=CLOUD)))
+                            marker=dict(size=4 if dims == 2 else 3, color=CLOUD)))
     coloraxis = colour.axis(font) if colour is not None else None
     for path in paths:
         labels = [display_token(tok) for tok in path.tokens]
