@@ -26,9 +26,14 @@ VIEWS = ("2d", "3d")
 
 
 def first_visit_default() -> None:
-    """On a fresh visit (no sentence in the URL or this session) start from the pair's A."""
-    if "sentence" not in st.session_state and "sentence" not in st.query_params \
-            and st.session_state.get(params.KEEP + "sentence") is None:
+    """The first time this page runs in a session, an untouched sentence box (empty, or still the
+    app's default sentence) becomes the minimal pair's A, so the pair shows something at once."""
+    if st.session_state.get("_state_space_seeded"):
+        return
+    st.session_state["_state_space_seeded"] = True
+    current = st.session_state.get("sentence", st.session_state.get(params.KEEP + "sentence"))
+    url = st.query_params.get("sentence")
+    if current in (None, widgets.DEFAULT_SENTENCE) and url in (None, widgets.DEFAULT_SENTENCE):
         st.session_state["sentence"] = PAIR_A
 
 

@@ -95,3 +95,11 @@ def test_chinese_page(app_test):
     assert at.title[0].value == "状态空间：一句话走过的路径"
     assert any("第 1 主成分" in c["layout"]["xaxis"]["title"]["text"] for c in charts(at) if "xaxis" in c["layout"]
                and "title" in c["layout"]["xaxis"])
+
+
+def test_first_visit_from_the_default_sentence_starts_on_the_pair(app_test):
+    at = open_page(app_test, PAGE, model="untrained", cell="GRU", hidden="8")  # app.py ran the default page first
+    assert at.text_input(key="sentence").value == A and at.text_input(key="sentence_b").value == B
+    assert any("How far apart" in str(c["layout"].get("title", {}).get("text")) for c in charts(at))
+    at.text_input(key="sentence").set_value("What time is it ?").run()  # a later choice is kept
+    assert at.text_input(key="sentence").value == "What time is it ?" and not at.exception
