@@ -35,7 +35,8 @@ class Space:
     fixed_coords: dict             # (direction, part) -> (K, 3)
     observed: list                 # expected_vs_observed.Observed per direction
     readout_kind: str | None
-    vocab_size: int
+    n_outputs: int                 # outputs of the head (the entropy's ceiling is log2 of it)
+    output_name: str               # the first output's name (a regression head is coloured by it)
 
 
 CLOUD_MAX = 600
@@ -64,9 +65,10 @@ def space(choice: models.Choice) -> Space:
             cloud[(d, part)] = p.transform(shown[:, cut])
             fixed_coords[(d, part)] = p.transform(fixed[d].points[:, cut]) if len(fixed[d]) else np.zeros((0, COMPONENTS))
     observed = expected_vs_observed.observe(model, ref, fixed)
-    vocab = getattr(model, "vocab", None)
+    head = getattr(model, "head", None)
+    labels = getattr(model, "labels", None) or [""]
     return Space(lay, len(ref.states), ref.lengths, pca, cloud, cloud_values, fixed, fixed_coords, observed,
-                 state_space.readout_kind(model), len(vocab) if vocab is not None else 0)
+                 state_space.readout_kind(model), int(getattr(head, "out_features", 0) or 0), str(labels[0]))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

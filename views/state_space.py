@@ -41,7 +41,9 @@ def colour(space) -> plots.Colour | None:
     if space.readout_kind == "positive":
         return plots.Colour(t("state_space.colour_positive"), 0.0, 1.0, diverging=True)
     if space.readout_kind == "entropy":
-        return plots.Colour(t("state_space.colour_entropy"), 0.0, float(np.log2(max(space.vocab_size, 2))), False)
+        return plots.Colour(t("state_space.colour_entropy"), 0.0, float(np.log2(max(space.n_outputs, 2))), False)
+    if space.readout_kind == "output":
+        return plots.Colour(readout_label(space), -1.0, 1.0, diverging=True)
     return None
 
 
@@ -90,6 +92,8 @@ def fixed_selector(space, fp) -> int | None:
 
 
 def readout_label(space) -> str:
+    if space.readout_kind == "output":
+        return t("state_space.colour_output", name=space.output_name)
     return t("state_space.colour_positive") if space.readout_kind == "positive" else t("state_space.colour_entropy")
 
 

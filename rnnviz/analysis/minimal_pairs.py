@@ -48,20 +48,26 @@ def align(tokens_a, tokens_b) -> list[tuple[int, int]]:
 def final_output(model, finals: list[np.ndarray]) -> np.ndarray | None:
     """The model's output from the final state of each direction (forward: after the last token,
     backward: after the first): class probabilities for a classifier, the next-token distribution
-    after the last token for a language model. None without a linear head. (n_out,) float64."""
+    after the last token for a language model, the values of a regression head (lab flip-flop).
+    None without a linear head. (n_out,) float64."""
     head = getattr(model, "head", None)
     if not isinstance(head, torch.nn.Linear) or state_space.readout_kind(model) is None:
         return None
     lay = layout(model.module)
     features = np.concatenate([np.asarray(f, dtype=np.float32)[lay.top_h()] for f in finals])
     with torch.no_grad():
-        return torch.softmax(head(torch.from_numpy(features)), dim=-1).double().numpy()
+        y = head(torch.from_numpy(features))                              # (n_out,)
+        if state_space.readout_kind(model) == "output":                   # values (a lab flip-flop)
+            return y.double().numpy()
+        return torch.softmax(y, dim=-1).double().numpy()
 
 
 def readout_scalar(model, probs: np.ndarray | None) -> float | None:
     """P(positive) for a classifier, entropy (bits) of the next-token distribution otherwise."""
     if probs is None:
         return None
+    if state_space.readout_kind(model) == "output":  # a regression head: its first value
+        return float(probs[0])
     if state_space.readout_kind(model) == "positive":
         return float(probs[state_space.positive_index(model)])
     p = np.clip(probs, 1e-300, None)

@@ -11,7 +11,8 @@ Here, per direction d of a model (states laid out as in ``rnnviz.analysis.recurr
     reference states  R (N, S): the state after every token of held-out reference sentences
                       (sentiment: tests/data/sentiment_probe.tsv [+ sentiment_minimal_pairs.tsv];
                       characters: chunks of The Tempest, tests/data/shakespeare_tempest.txt;
-                      aⁿbⁿ: the strings a^n b^n . for n = 1..20; number words: 271 numbers)
+                      aⁿbⁿ: the strings a^n b^n . for n = 1..20; number words: 271 numbers;
+                      a lab model: 40 sequences of its task's held-out set)
     PCA               X ≈ mean + Z V^T from the SVD of R − mean, fitted per quantity (h, or c)
     readout value     one number per state: P(positive) for a sentiment classifier (for a
                       bidirectional one, this direction's half of the head with the other half
@@ -39,6 +40,7 @@ TEXT_COLUMNS = ("text", "sentence", "a", "b", "text_a", "text_b", "sentence_a", 
 CHUNK_CHARS, N_CHUNKS = 160, 40  # ~6,400 characters of the test play for a character model
 ANBN_RANGE = range(1, 21)
 NUMBERS = range(1, 10_000, 37)  # 271 numbers in words for the number-words encoder
+LAB_SEQUENCES = 40
 
 
 # --------------------------------------------------------------------------- reference sentences
@@ -60,8 +62,16 @@ def _tempest_chunks() -> list[str]:
     return [body[k * stride: k * stride + CHUNK_CHARS] for k in range(N_CHUNKS)]
 
 
+def _lab_texts(task, count: int = LAB_SEQUENCES) -> list[str]:
+    """A lab task's held-out sequences as text (one character per step; padding id 0 dropped)."""
+    ids = task.heldout(count).ids.numpy()                                # (T, B)
+    return ["".join(task.itos[i] for i in column if i != 0) for column in ids.T]
+
+
 def reference_texts(model) -> list[str]:
     """Held-out sentences whose states define the model's state space (see module docstring)."""
+    if getattr(model, "lab_task", None) is not None:  # a model of the live lab (rnnviz.lab.LabModel)
+        return _lab_texts(model.lab_task)
     if getattr(model, "task", None) == "counter" and model.vocab is not None and "a" in model.vocab.stoi:
         return ["a" * n + "b" * n + "." for n in ANBN_RANGE]
     if getattr(model, "task", None) == "seq2seq":
@@ -131,11 +141,17 @@ def head_matrix(model, direction: int = 0):
 
 
 def readout_kind(model) -> str | None:
-    """"positive" (P of the positive class), "entropy" (next-token entropy, bits) or None."""
-    if getattr(model, "task", None) == "classify" and head_matrix(model) is not None:
+    """"positive" (P of the positive class), "entropy" (entropy of the per-step softmax, bits),
+    "output" (the first output's value: a lab model that regresses, e.g. the flip-flop) or None."""
+    task = getattr(model, "task", None)
+    if head_matrix(model) is None:
+        return None
+    if task == "classify":
         return "positive"
-    if getattr(model, "task", None) in ("language-model", "counter") and head_matrix(model) is not None:
+    if task in ("language-model", "counter"):
         return "entropy"
+    if task == "lab":
+        return "entropy" if (getattr(model, "config", None) or {}).get("output_kind") == "classify" else "output"
     return None
 
 
@@ -155,6 +171,8 @@ def readout_values(model, states: np.ndarray, direction: int = 0) -> np.ndarray 
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     p /= p.sum(axis=1, keepdims=True)
+    if kind == "output":
+        return h @ W[0] + b[0]
     if kind == "positive":
         return p[:, positive_index(model)]
     return -(p * np.log2(np.clip(p, 1e-300, None))).sum(axis=1)
