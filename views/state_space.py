@@ -279,6 +279,9 @@ def show_expected(space) -> None:
         + [none if not np.isfinite(r.slowest_tau) else t("state_space.observed_tau", tau=r.slowest_tau,
                                                           length=r.sentence_length) for r in rows],
     ]
+    if rows[0].task == "flipflop":  # the 3-bit flip-flop's own expectation (Sussillo & Barak 2013)
+        table.append([t("state_space.evo_flipflop"), t("state_space.paper_flipflop")]
+                     + [str(r.stable_points) for r in rows])
     header = [t("state_space.evo_quantity"), t("state_space.evo_paper")] + names
     st.dataframe([dict(zip(header, row)) for row in table], hide_index=True, width="stretch")
     for name, r in zip(names, rows):

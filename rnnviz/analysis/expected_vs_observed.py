@@ -1,6 +1,7 @@
 """Expected (the paper) vs observed (our shipped models), computed at run time. No streamlit.
 
-    python -m rnnviz.analysis.expected_vs_observed [model ...]   # default: every sentiment-* model
+    python -m rnnviz.analysis.expected_vs_observed [model ...]
+    # default: every shipped sentiment-* model, and the lab's flip-flop and aⁿbⁿ runs if rnnviz.lab exists
 
 The paper's numbers are constants with their citation; ours are measured from whatever weights are
 in assets/models/ now (never written down here). Per model and direction:
@@ -30,6 +31,10 @@ import numpy as np
 
 from rnnviz.analysis import dynamics, state_space
 
+# The 3-bit flip-flop (the lab's "flipflop" task) has its own expectation: one stable fixed point per
+# memory state, 2³ = 8, with saddles between them (Sussillo & Barak 2013, Neural Computation 25(3), Fig. 2).
+FLIPFLOP = {"citation": "Sussillo & Barak (2013), Neural Computation 25(3)", "stable_points": 8}
+
 PAPER = {
     "citation": "Maheswaranathan, Williams, Golub, Ganguli & Sussillo (2019), NeurIPS, arXiv:1906.10720",
     "variance_top3": 0.90,           # "the top 2-3 PCs explain ~90 % of the variance"
@@ -44,6 +49,7 @@ PAPER = {
 class Observed:
     model: str
     direction: int
+    task: str                     # the model's task ("classify", …; a lab model: its lab task)
     variance_top2: float
     variance_top3: float
     fixed_points: int
@@ -89,8 +95,9 @@ def observe(model, reference: state_space.Reference | None = None,
         w = None if readout is None else readout[top]
         points_pca = state_space.PCA.fit(fp.points, k=0) if len(fp) >= 2 else None
         stable = np.abs(fp.eigenvalues[:, 0]) < 1 if len(fp) else np.zeros(0, bool)
+        lab = getattr(model, "lab_task", None)
         rows.append(Observed(
-            model=model.name, direction=d,
+            model=model.name, direction=d, task=lab.name if lab is not None else str(getattr(model, "task", "")),
             variance_top2=float(variance[min(1, len(variance) - 1)]),
             variance_top3=float(variance[min(2, len(variance) - 1)]),
             fixed_points=len(fp), stable_points=int(stable.sum()),
@@ -115,31 +122,52 @@ def sentence(row: Observed) -> str:
     if not v["line_attractor"]:
         text += (f" We find {row.fixed_points} isolated fixed point(s) ({row.stable_points} stable), "
                  "not a continuum.")
+    if row.task == "flipflop":
+        text += (f" Flip-flop: {FLIPFLOP['citation']} expect {FLIPFLOP['stable_points']} stable fixed points; "
+                 f"we find {row.stable_points}.")
     return text
 
 
 def table(rows: list[Observed]) -> str:
-    head = (f"{'model':18} {'dir':>3} {'top2':>6} {'top3':>6} {'fixed':>5} {'stable':>6} {'dim':>3} "
+    head = (f"{'model':24} {'dir':>3} {'top2':>6} {'top3':>6} {'fixed':>5} {'stable':>6} {'dim':>3} "
             f"{'|cos|':>6} {'ref|cos|':>8} {'chance':>6} {'slowest τ':>9} {'length':>6}")
-    lines = [head, f"{'paper (2019)':18} {'':>3} {'':>6} {'~0.90':>6} {'~500':>5} {'':>6} {'1':>3} "
+    lines = [head, f"{'paper (2019)':24} {'':>3} {'':>6} {'~0.90':>6} {'~500':>5} {'':>6} {'1':>3} "
              f"{'high':>6} {'':>8} {'':>6} {'≫ length':>9} {'':>6}"]
     for r in rows:
         cos = "—" if r.alignment is None else f"{r.alignment:.2f}"
         ref = "—" if r.reference_alignment is None else f"{r.reference_alignment:.2f}"
-        lines.append(f"{r.model:18} {r.direction:>3} {r.variance_top2:>6.2f} {r.variance_top3:>6.2f} "
+        lines.append(f"{r.model:24} {r.direction:>3} {r.variance_top2:>6.2f} {r.variance_top3:>6.2f} "
                      f"{r.fixed_points:>5} {r.stable_points:>6} {r.dimension:>3} {cos:>6} {ref:>8} "
                      f"{r.chance_alignment:>6.2f} {r.slowest_tau:>9.1f} {r.sentence_length:>6.0f}")
     return "\n".join(lines)
 
 
+def lab_names() -> list[str]:
+    """The lab's shipped flip-flop and aⁿbⁿ runs, when the lab (rnnviz.lab) is installed."""
+    try:
+        from rnnviz.lab import shipped_runs
+    except ImportError:
+        return []
+    return [r["name"] for r in shipped_runs() if any(k in r["name"] for k in ("flipflop", "anbn"))]
+
+
+def load(name: str):
+    from rnnviz import models
+
+    if name in models.available():
+        return models.load(name)
+    from rnnviz.lab import load_run
+
+    return load_run(name).model
+
+
 def main(names: list[str]) -> None:
     import torch
 
-    from rnnviz import models
 
     torch.set_num_threads(1)
-    names = names or [n for n in models.available() if n.startswith("sentiment-")]
-    rows = [row for name in names for row in observe(models.load(name))]
+    names = names or [n for n in models.available() if n.startswith("sentiment-")] + lab_names()
+    rows = [row for name in names for row in observe(load(name))]
     print(table(rows))
     print()
     for r in rows:
