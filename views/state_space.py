@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import figures
+from rnnviz import quantities
 from rnnviz.analysis import minimal_pairs
 from rnnviz.analysis.recurrence import UnsupportedModel
 from rnnviz.i18n import t
+from rnnviz.plots import heatmaps
 from rnnviz.plots import state_space as plots
+from rnnviz.plots.tokens import visible_token
 from ui import charts, language, lessons, models, params, widgets
 from ui import state_space as cache
 from ui.safety import safe
@@ -48,7 +50,7 @@ def colour(space) -> plots.Colour | None:
 
 
 def part_label(part: str) -> str:
-    return t(figures.LABEL_KEY[part])
+    return t(quantities.LABEL_KEY[part])
 
 
 def view_controls(space) -> tuple[int, str, int]:
@@ -72,7 +74,7 @@ def step_slider(tokens: list[str]) -> int:
         return 0
     return int(params.bound(st.select_slider, t("controls.step"), key="step", default=len(tokens) - 1,
                             parse=params.integer(0, len(tokens) - 1), options=list(range(len(tokens))),
-                            format_func=lambda i: f"{i} · {figures.visible_token(tokens[i], 20)}"))
+                            format_func=lambda i: f"{i} · {visible_token(tokens[i], 20)}"))
 
 
 def fixed_selector(space, fp) -> int | None:
@@ -139,7 +141,7 @@ def path_view(choice, tokens, tokens_b, dims, part, direction, selected, font) -
         if values_a is None:
             st.caption(t("state_space.no_readout"))
             return
-        st.markdown(t("state_space.at_step", step=step, token=plain(figures.visible_token(tokens[step], 30)),
+        st.markdown(t("state_space.at_step", step=step, token=plain(visible_token(tokens[step], 30)),
                       label=readout_label(space), value=float(values_a[step])))
         a, b = pair[4]
         if a is not None and b is not None:
@@ -199,7 +201,7 @@ def show_pair(model, space, pair, direction, font) -> int | None:
     curve = curves[direction]
     k = int(params.bound(st.select_slider, t("state_space.patch_step"), key="patch_step", default=len(labels) - 1,
                          parse=params.integer(0, len(labels) - 1), options=list(range(len(labels))),
-                         format_func=lambda k: f"{result.pairs[k][0]} · {figures.visible_token(labels[k], 20)}"))
+                         format_func=lambda k: f"{result.pairs[k][0]} · {visible_token(labels[k], 20)}"))
     if curve is None:
         st.info(t("state_space.patch_none"), icon=":material/info:")
         return k
@@ -210,7 +212,7 @@ def show_pair(model, space, pair, direction, font) -> int | None:
                                    name_a=t("state_space.as_typed_a"), name_b=t("state_space.as_typed_b"),
                                    name_patched=t("state_space.patch_name"),
                                    y_range=(0.0, 1.0) if positive else None, font=font), key="ss_patch")
-    st.markdown(t("state_space.patch_result", step=result.pairs[k][0], token=plain(figures.visible_token(labels[k], 30)),
+    st.markdown(t("state_space.patch_result", step=result.pairs[k][0], token=plain(visible_token(labels[k], 30)),
                   label=readout_label(space), before=scalar_a, after=float(curve[k]), b=scalar_b))
     return k
 
@@ -220,15 +222,15 @@ def show_differences(model, pair, direction) -> None:
     if result.tokens_a == result.tokens_b or not result.pairs:
         return
     st.subheader(t("state_space.diff_heading"))
-    quantities = sorted({q for q, _, _ in result.differences}, key=list(figures.LABEL_KEY).index)
+    names = sorted({q for q, _, _ in result.differences}, key=list(quantities.LABEL_KEY).index)
     name = params.bound(st.selectbox, t("state_space.diff_quantity"), key="diff_quantity", default="hidden_state",
-                        parse=params.choice(quantities), options=quantities, format_func=part_label)
+                        parse=params.choice(names), options=names, format_func=part_label)
     layers = sorted({layer for _, layer, _ in result.differences})
     tokens = [result.tokens_a[i] for i, _ in result.pairs]
     for layer in layers:
         panels = [result.differences[(name, layer, d)] for d in range(len(result.states_a))]
         bound = max(1e-3, max(float(np.abs(p).max()) for p in panels))
-        fig = figures.heatmap_figure("difference", [np.ascontiguousarray(p, dtype=np.float32) for p in panels],
+        fig = heatmaps.heatmap_figure("difference", [np.ascontiguousarray(p, dtype=np.float32) for p in panels],
                                      tokens, layer=layer, zrange=(-bound, bound))
         fig.update_layout(title=dict(text=t("state_space.diff_title", quantity=part_label(name), layer=layer + 1)))
         charts.show(fig, key=f"ss_diff_{layer}")

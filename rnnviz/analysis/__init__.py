@@ -1,1 +1,2 @@
-"""Analyses built on traces: state space, fixed points, minimal pairs (no streamlit)."""
+"""Numbers computed from traces and texts, no drawing: saturation, annotations, shapes, export,
+gradient statistics, ablation maths and the reference texts."""

@@ -32,7 +32,7 @@ import torch
 
 from rnnviz.analysis import state_space
 from rnnviz.analysis.recurrence import layout, run_from
-from rnnviz.trace import Force
+from rnnviz.core.trace import Force
 
 
 def align(tokens_a, tokens_b) -> list[tuple[int, int]]:

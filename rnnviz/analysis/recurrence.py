@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.trace import Trace, cell_kind
+from rnnviz.core.trace import Trace, cell_kind
 
 
 class UnsupportedModel(ValueError):

@@ -75,7 +75,7 @@ def reference_texts(model) -> list[str]:
     if getattr(model, "task", None) == "counter" and model.vocab is not None and "a" in model.vocab.stoi:
         return ["a" * n + "b" * n + "." for n in ANBN_RANGE]
     if getattr(model, "task", None) == "seq2seq":
-        from rnnviz.seq2seq import number_to_words
+        from rnnviz.models.seq2seq import number_to_words
 
         return [number_to_words(n) for n in NUMBERS]
     if getattr(model, "level", "word") == "char":

@@ -2,7 +2,7 @@
 
 No streamlit, no torch, no translation here: the page passes every word (already translated) and
 every number (from ``rnnviz.analysis``). Tokens are user text: each goes through
-``rnnviz.figures.display_token`` (whitespace made visible, HTML-escaped) before it enters a figure,
+``rnnviz.plots.tokens.display_token`` (whitespace made visible, HTML-escaped) before it enters a figure,
 because Plotly renders ``<b>``, ``<a href>`` … in labels and hover text.
 
 Colour by readout: a classifier's P(positive) on a diverging blue–white–red scale in [0, 1] (0.5 is
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures import DIVERGING_SCALE, GATE_SCALE, display_token
+from rnnviz.plots.palette import DIVERGING_SCALE, GATE_SCALE
+from rnnviz.plots.tokens import display_token
 
 CLOUD = "rgba(128,128,128,0.28)"
 COLOUR_A, COLOUR_B, FIT = "#333333", "#d95f02", "#1b9e77"  # dark grey, orange, teal (Dark2)
