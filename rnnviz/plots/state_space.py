@@ -21,8 +21,21 @@ import plotly.graph_objects as go
 from rnnviz.plots.palette import DIVERGING_SCALE, GATE_SCALE
 from rnnviz.plots.tokens import display_token
 
+# Plotly's built-in "none" template written out (what go.Figure expands template="none" to, without
+# the ~6 kB default template): Streamlit's theme styles the chart (as rnnviz.plots.heatmaps does).
+TEMPLATE = dict(data=dict(scatter=[dict(type="scatter")]))
 CLOUD = "rgba(128,128,128,0.28)"
 COLOUR_A, COLOUR_B, FIT = "#333333", "#d95f02", "#1b9e77"  # dark grey, orange, teal (Dark2)
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts without Plotly's property-by-property validation (~25–55 ms per
+    figure here; the keys are validated once by tests/plots/test_state_space_plots.py)."""
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def _no_none(mapping: dict) -> dict:
+    return {k: v for k, v in mapping.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,8 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
     """The trajectories on the top principal components (2-D or 3-D), tokens as labels, points
     coloured by readout; the reference cloud faint beneath; fixed points as diamonds (open: unstable);
     ``step`` ringed on the first path; ``selected_fixed`` ringed too."""
-    scatter = go.Scatter3d if dims == 3 else go.Scatter
+    kind = "scatter3d" if dims == 3 else "scatter"
+    scatter = lambda **kw: dict(type=kind, **kw)  # noqa: E731
     data = []
     if cloud is not None and len(cloud):
         data.append(scatter(**_xyz(cloud, dims), mode="markers", name=cloud_name, hoverinfo="skip",
@@ -117,11 +131,10 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
         data.append(scatter(**_xyz(ring, dims), mode="markers", showlegend=False, hoverinfo="skip",
                             marker=dict(size=26 if dims == 2 else 12, color="rgba(0,0,0,0)",
                                         line=dict(width=3, color="#ffb000"))))
-    fig = go.Figure(data)
     axis = lambda k: dict(title=dict(text=axis_titles[k], font=dict(size=font)), tickfont=dict(size=font),  # noqa: E731
                           zeroline=False)
     layout = dict(title=dict(text=title, font=dict(size=font + 3), x=0, xanchor="left"), height=height,
-                  margin=dict(l=60, r=10, t=40, b=50), template="none", hovermode="closest",
+                  margin=dict(l=60, r=10, t=40, b=50), template=TEMPLATE, hovermode="closest",
                   # legend bottom right, colour bar top right: neither covers an axis title
                   legend=dict(x=1.02, xanchor="left", y=0, yanchor="bottom", font=dict(size=font)),
                   hoverlabel=dict(bgcolor="white", font=dict(size=font + 1, color="#111111")))
@@ -132,8 +145,7 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
         layout["scene"] = dict(xaxis=axis(0), yaxis=axis(1), zaxis=axis(2))
     else:
         layout.update(xaxis=axis(0), yaxis=axis(1))
-    fig.update_layout(**layout)
-    return fig
+    return _figure(data, layout)
 
 
 def eigenvalue_figure(eigenvalues: np.ndarray, *, title: str, real_title: str, imag_title: str,
@@ -146,22 +158,21 @@ def eigenvalue_figure(eigenvalues: np.ndarray, *, title: str, real_title: str, i
     with np.errstate(divide="ignore"):
         tau = 1.0 / np.abs(np.log(mod))
     custom = np.column_stack([mod, np.where(np.isfinite(tau), tau, 1e30)]).astype(np.float32)
-    fig = go.Figure([
-        go.Scatter(x=np.cos(theta).astype(np.float32), y=np.sin(theta).astype(np.float32), mode="lines",
-                   name=circle_name, line=dict(color="#888888", dash="dot"), hoverinfo="skip"),
-        go.Scatter(x=lam.real.astype(np.float32), y=lam.imag.astype(np.float32), mode="markers", name="λ",
-                   marker=dict(size=9, color=np.where(mod >= 1, COLOUR_B, COLOUR_A)), customdata=custom,
-                   hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata[0]:.4f}<br>"
-                                 f"{tau_label} = %{{customdata[1]:.3g}}<extra></extra>"),
-    ])
+    data = [
+        dict(type="scatter", x=np.cos(theta).astype(np.float32), y=np.sin(theta).astype(np.float32), mode="lines",
+             name=circle_name, line=dict(color="#888888", dash="dot"), hoverinfo="skip"),
+        dict(type="scatter", x=lam.real.astype(np.float32), y=lam.imag.astype(np.float32), mode="markers", name="λ",
+             marker=dict(size=9, color=np.where(mod >= 1, COLOUR_B, COLOUR_A).tolist()), customdata=custom,
+             hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata[0]:.4f}<br>"
+                           f"{tau_label} = %{{customdata[1]:.3g}}<extra></extra>"),
+    ]
     reach = max(1.1, float(mod.max()) * 1.05 if len(mod) else 1.1)
-    fig.update_layout(title=dict(text=title, font=dict(size=font + 2), x=0, xanchor="left"), height=height,
-                      template="none", margin=dict(l=55, r=10, t=40, b=45), showlegend=False,
+    return _figure(data, dict(title=dict(text=title, font=dict(size=font + 2), x=0, xanchor="left"), height=height,
+                      template=TEMPLATE, margin=dict(l=55, r=10, t=40, b=45), showlegend=False,
                       xaxis=dict(range=[-reach, reach], title=dict(text=real_title, font=dict(size=font)),
                                  tickfont=dict(size=font), zeroline=True),
                       yaxis=dict(range=[-reach, reach], scaleanchor="x", title=dict(text=imag_title, font=dict(size=font)),
-                                 tickfont=dict(size=font), zeroline=True))
-    return fig
+                                 tickfont=dict(size=font), zeroline=True)))
 
 
 def distance_figure(labels: Sequence[str], distance: np.ndarray, *, fit_positions: np.ndarray | None,
@@ -170,20 +181,18 @@ def distance_figure(labels: Sequence[str], distance: np.ndarray, *, fit_position
     """‖h^A − h^B‖ at each aligned step (x: position in A, tick text: the token, escaped) with the
     fitted exponential over the steps after the change."""
     x = np.arange(len(distance))
-    data = [go.Scatter(x=x, y=np.asarray(distance, dtype=np.float32), mode="lines+markers", name=data_name,
-                       line=dict(color=COLOUR_A, width=2), marker=dict(size=8))]
+    data = [dict(type="scatter", x=x, y=np.asarray(distance, dtype=np.float32), mode="lines+markers",
+                 name=data_name, line=dict(color=COLOUR_A, width=2), marker=dict(size=8))]
     if fit_positions is not None and fit_curve is not None:
-        data.append(go.Scatter(x=np.asarray(fit_positions), y=np.asarray(fit_curve, dtype=np.float32), mode="lines",
-                               name=fit_name, line=dict(color=FIT, width=3, dash="dash")))
-    fig = go.Figure(data)
-    fig.update_layout(title=dict(text=title, font=dict(size=font + 2), x=0, xanchor="left"), height=height,
-                      template="none", margin=dict(l=60, r=10, t=40, b=60),
+        data.append(dict(type="scatter", x=np.asarray(fit_positions), y=np.asarray(fit_curve, dtype=np.float32),
+                         mode="lines", name=fit_name, line=dict(color=FIT, width=3, dash="dash")))
+    return _figure(data, dict(title=dict(text=title, font=dict(size=font + 2), x=0, xanchor="left"), height=height,
+                      template=TEMPLATE, margin=dict(l=60, r=10, t=40, b=60),
                       legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=font)),
                       xaxis=dict(tickmode="array", tickvals=list(x), ticktext=[display_token(s) for s in labels],
                                  tickfont=dict(size=font), title=dict(text=x_title, font=dict(size=font))),
                       yaxis=dict(rangemode="tozero", tickfont=dict(size=font),
-                                 title=dict(text=y_title, font=dict(size=font))))
-    return fig
+                                 title=dict(text=y_title, font=dict(size=font)))))
 
 
 def patch_figure(labels: Sequence[str], curve: np.ndarray, *, value_a: float, value_b: float, selected: int | None,
@@ -192,22 +201,20 @@ def patch_figure(labels: Sequence[str], curve: np.ndarray, *, value_a: float, va
     """The readout of A when its state at aligned step k is replaced by B's (one point per k), with
     A's and B's own readouts as horizontal lines; ``selected`` ringed."""
     x = np.arange(len(curve))
-    data = [go.Scatter(x=x, y=np.asarray(curve, dtype=np.float32), mode="lines+markers", name=name_patched,
-                       line=dict(color=FIT, width=3), marker=dict(size=9))]
+    data = [dict(type="scatter", x=x, y=np.asarray(curve, dtype=np.float32), mode="lines+markers",
+                 name=name_patched, line=dict(color=FIT, width=3), marker=dict(size=9))]
     for value, name, colour in ((value_a, name_a, COLOUR_A), (value_b, name_b, COLOUR_B)):
-        data.append(go.Scatter(x=[-0.5, len(curve) - 0.5], y=[value, value], mode="lines", name=name,
-                               line=dict(color=colour, width=2, dash="dot"), hoverinfo="skip"))
+        data.append(dict(type="scatter", x=[-0.5, len(curve) - 0.5], y=[value, value], mode="lines", name=name,
+                         line=dict(color=colour, width=2, dash="dot"), hoverinfo="skip"))
     if selected is not None and 0 <= selected < len(curve):
-        data.append(go.Scatter(x=[selected], y=[float(curve[selected])], mode="markers", showlegend=False,
-                               hoverinfo="skip", marker=dict(size=22, color="rgba(0,0,0,0)",
-                                                              line=dict(width=3, color="#ffb000"))))
-    fig = go.Figure(data)
-    fig.update_layout(title=dict(text=title, font=dict(size=font + 2), x=0, xanchor="left"), height=height,
-                      template="none", margin=dict(l=60, r=10, t=40, b=60),
+        data.append(dict(type="scatter", x=[selected], y=[float(curve[selected])], mode="markers", showlegend=False,
+                         hoverinfo="skip", marker=dict(size=22, color="rgba(0,0,0,0)",
+                                                        line=dict(width=3, color="#ffb000"))))
+    return _figure(data, dict(title=dict(text=title, font=dict(size=font + 2), x=0, xanchor="left"), height=height,
+                      template=TEMPLATE, margin=dict(l=60, r=10, t=40, b=60),
                       legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=font)),
                       xaxis=dict(tickmode="array", tickvals=list(x), ticktext=[display_token(s) for s in labels],
                                  range=[-0.5, len(curve) - 0.5], tickfont=dict(size=font),
                                  title=dict(text=x_title, font=dict(size=font))),
-                      yaxis=dict(range=list(y_range) if y_range else None, tickfont=dict(size=font),
-                                 title=dict(text=y_title, font=dict(size=font))))
-    return fig
+                      yaxis=_no_none(dict(range=list(y_range) if y_range else None, tickfont=dict(size=font),
+                                          title=dict(text=y_title, font=dict(size=font))))))
