@@ -164,6 +164,7 @@ def load(name: str):
 def main(names: list[str]) -> None:
     import torch
 
+    from rnnviz import models
 
     torch.set_num_threads(1)
     names = names or [n for n in models.available() if n.startswith("sentiment-")] + lab_names()

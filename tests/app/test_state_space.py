@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from rnnviz import Force, models
 from rnnviz.analysis import state_space
