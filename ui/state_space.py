@@ -94,3 +94,8 @@ def held(choice: models.Choice, tokens: tuple[str, ...], unit: int, value: float
     result = minimal_pairs.clamp(model, tokens, unit, value, direction=direction)
     return (result, minimal_pairs.readout_scalar(model, result.output),
             minimal_pairs.readout_scalar(model, result.output_original))
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def example_pairs() -> list[tuple[str, str]]:
+    return state_space.example_pairs()

@@ -39,6 +39,24 @@ def first_visit_default() -> None:
         st.session_state["sentence"] = PAIR_A
 
 
+def _use_example() -> None:
+    """An example pair was picked: it becomes sentences A and B (then the box shows the blank again)."""
+    picked = st.session_state.get("example_pair")
+    if picked:
+        st.session_state["sentence"], st.session_state["sentence_b"] = picked.split("\t")
+        st.session_state["example_pair"] = ""
+
+
+def example_picker(space) -> None:
+    """The repository's minimal pairs (tests/data/sentiment_minimal_pairs.tsv), for a classifier."""
+    pairs = cache.example_pairs() if space.readout_kind == "positive" else []
+    if not pairs:
+        return
+    options = [""] + [f"{a}\t{b}" for a, b in pairs]
+    st.selectbox(t("state_space.examples"), options, key="example_pair", on_change=_use_example,
+                 format_func=lambda o: t("state_space.examples_none") if not o else " ⟷ ".join(o.split("\t")))
+
+
 def colour(space) -> plots.Colour | None:
     if space.readout_kind == "positive":
         return plots.Colour(t("state_space.colour_positive"), 0.0, 1.0, diverging=True)
@@ -322,6 +340,7 @@ def render() -> None:
         st.info(t("state_space.unsupported"), icon=":material/info:")
         return
     with st.sidebar:
+        example_picker(space)
         dims, part, direction = view_controls(space)
         selected = fixed_selector(space, space.fixed[direction])
     pair = cache.pair(choice, tuple(tokens), tuple(tokens_b))

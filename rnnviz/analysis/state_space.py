@@ -55,6 +55,20 @@ def _tsv_texts(path: Path) -> list[str]:
     return [row[c].strip() for row in rows for c in columns if row.get(c) and row[c].strip()]
 
 
+def example_pairs(path: Path = MINIMAL_PAIRS) -> list[tuple[str, str]]:
+    """The minimal pairs of a TSV with columns ``pair`` and ``sentence`` (two rows per pair id, in
+    file order), e.g. tests/data/sentiment_minimal_pairs.tsv; [] when the file is absent."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("pair") and (row.get("sentence") or "").strip():
+            groups.setdefault(row["pair"], []).append(row["sentence"].strip())
+    return [(texts[0], texts[1]) for texts in groups.values() if len(texts) == 2]
+
+
 def _tempest_chunks() -> list[str]:
     text = TEMPEST.read_text(encoding="utf-8")
     body = text[len(text) // 20:]  # past the title page

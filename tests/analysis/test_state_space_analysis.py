@@ -77,3 +77,11 @@ def test_language_model_readout_is_next_character_entropy():
     p = model.predict(tokens).astype(np.float64)                     # (T, V)
     expected = -(p * np.log2(np.clip(p, 1e-30, None))).sum(axis=1)
     assert np.allclose(state_space.readout_values(model, states), expected, atol=1e-4)
+
+
+def test_example_pairs_read_two_sentences_per_pair(tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_text("pair\tkind\tlabel\tsentence\np1\tnegation\tpositive\tthe film is good\n"
+                    "p1\tnegation\tnegative\tthe film is not good\np2\tx\tpositive\tlonely\n", encoding="utf-8")
+    assert state_space.example_pairs(path) == [("the film is good", "the film is not good")]
+    assert state_space.example_pairs(tmp_path / "absent.tsv") == []

@@ -102,3 +102,14 @@ def test_first_visit_from_the_default_sentence_starts_on_the_pair(app_test):
     assert any("How far apart" in str(c["layout"].get("title", {}).get("text")) for c in charts(at))
     at.text_input(key="sentence").set_value("What time is it ?").run()  # a later choice is kept
     assert at.text_input(key="sentence").value == "What time is it ?" and not at.exception
+
+
+@needs_gru
+@pytest.mark.skipif(not state_space.example_pairs(), reason="tests/data/sentiment_minimal_pairs.tsv not merged yet")
+def test_picking_an_example_pair_fills_both_sentences(app_test):
+    at = open_page(app_test, PAGE, model="sentiment-gru", sentence=A, sentence_b=B)
+    a, b = state_space.example_pairs()[1]
+    at.selectbox(key="example_pair").set_value(f"{a}\t{b}").run()
+    assert not at.exception
+    assert at.text_input(key="sentence").value == a and at.text_input(key="sentence_b").value == b
+    assert at.query_params["sentence"] == a and at.query_params["sentence_b"] == b
