@@ -21,6 +21,46 @@ from rnnviz.analysis.recurrence import StateLayout, layout
 from ui import models
 
 COMPONENTS = 3
+LAB_TASKS = ("flipflop", "anbn")  # the lab's runs this page offers (issue 14)
+
+
+@dataclass(frozen=True)
+class LabChoice:
+    """A shipped run of the live lab (``rnnviz.lab``), as a hashable cache key."""
+
+    run: str
+
+    @property
+    def trained(self) -> bool:
+        return True
+
+
+def lab_runs() -> list[str]:
+    """Names of the lab's shipped flip-flop and aⁿbⁿ runs ([] when the lab is not installed)."""
+    try:
+        from rnnviz.lab import shipped_runs
+    except ImportError:
+        return []
+    return [r["name"] for r in shipped_runs() if any(task in r["name"] for task in LAB_TASKS)]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _lab_model(choice: LabChoice):
+    from rnnviz.lab import load_run
+
+    return load_run(choice.run).model
+
+
+def get_model(choice):
+    """The model of a picker choice (``ui.models``) or of a lab run."""
+    return _lab_model(choice) if isinstance(choice, LabChoice) else models.get_model(choice)
+
+
+def tokens_for(choice, text: str) -> tuple[list[str], int]:
+    if isinstance(choice, LabChoice):
+        tokens = get_model(choice).tokens(text)
+        return tokens, len(tokens)
+    return models.tokens_for(choice, text)
 
 
 @dataclass
@@ -43,8 +83,8 @@ CLOUD_MAX = 600
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def space(choice: models.Choice) -> Space:
-    model = models.get_model(choice)
+def space(choice) -> Space:
+    model = get_model(choice)
     lay = layout(model.module)  # raises UnsupportedModel for a multi-layer bidirectional model
     with torch.no_grad():
         ref = state_space.reference(model)
@@ -72,9 +112,9 @@ def space(choice: models.Choice) -> Space:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def pair(choice: models.Choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
+def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
     """The minimal pair, the half-life fit and the patching curve per direction (numpy only)."""
-    model = models.get_model(choice)
+    model = get_model(choice)
     with torch.no_grad():
         result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b)
         D = len(result.states_a)
@@ -88,9 +128,9 @@ def pair(choice: models.Choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def held(choice: models.Choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None):
+def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None):
     """One unit of h held at ``value`` at every step: the states and the model's output then."""
-    model = models.get_model(choice)
+    model = get_model(choice)
     result = minimal_pairs.clamp(model, tokens, unit, value, direction=direction)
     return (result, minimal_pairs.readout_scalar(model, result.output),
             minimal_pairs.readout_scalar(model, result.output_original))

@@ -39,6 +39,21 @@ def first_visit_default() -> None:
         st.session_state["sentence"] = PAIR_A
 
 
+def lab_picker() -> "cache.LabChoice | None":
+    """The live lab's flip-flop and aⁿbⁿ runs (when rnnviz.lab is installed): one replaces the
+    model chosen above."""
+    runs = cache.lab_runs()
+    if not runs:
+        params.publish("lab_run", "")
+        return None
+    options = [""] + runs
+    with st.sidebar:
+        run = params.bound(st.selectbox, t("state_space.lab_run"), key="lab_run", default="",
+                           parse=params.choice(options), options=options, help=t("state_space.lab_run_help"),
+                           format_func=lambda r: r or t("state_space.lab_none"))
+    return cache.LabChoice(run) if run else None
+
+
 def _use_example() -> None:
     """An example pair was picked: it becomes sentences A and B (then the box shows the blank again)."""
     picked = st.session_state.get("example_pair")
@@ -322,17 +337,18 @@ def render() -> None:
     font = 16 if language.lesson_mode() else 13
 
     choice = models.model_picker()
-    model = models.get_model(choice)
+    choice = lab_picker() or choice
+    model = cache.get_model(choice)
     first_visit_default()
     col_a, col_b = st.columns(2)
     text = widgets.sentence_input(col_a)
     text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
                           parse=lambda raw: raw[:widgets.MAX_SENTENCE_CHARS], max_chars=widgets.MAX_SENTENCE_CHARS,
                           help=t("state_space.sentence_b_help"))
-    tokens, total = models.tokens_for(choice, text)
+    tokens, total = cache.tokens_for(choice, text)
     if not widgets.length_notes(tokens, total, t("state_space.empty_prompt")):
         return
-    tokens_b = models.tokens_for(choice, text_b)[0] or tokens
+    tokens_b = cache.tokens_for(choice, text_b)[0] or tokens
     try:
         with st.spinner(t("state_space.computing")):
             space = cache.space(choice)

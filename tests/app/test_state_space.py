@@ -113,3 +113,24 @@ def test_picking_an_example_pair_fills_both_sentences(app_test):
     assert not at.exception
     assert at.text_input(key="sentence").value == a and at.text_input(key="sentence_b").value == b
     assert at.query_params["sentence"] == a and at.query_params["sentence_b"] == b
+
+
+def lab_flipflop() -> str | None:
+    from ui import state_space as cache
+
+    return next((r for r in cache.lab_runs() if "flipflop" in r), None)
+
+
+@pytest.mark.skipif(lab_flipflop() is None, reason="the live lab (rnnviz.lab) is not merged yet")
+def test_lab_flipflop_run_shows_its_fixed_points(app_test):
+    run = lab_flipflop()
+    at = open_page(app_test, PAGE, lab_run=run, sentence="..A...b....C..a..", sentence_b="..A...B....C..a..")
+    from rnnviz.analysis import dynamics
+    from rnnviz.lab import load_run
+
+    model = load_run(run).model
+    fp = dynamics.fixed_points(model)
+    main = by_title(at, "principal components")
+    assert len(decode(trace_named(main, "fixed point")["x"])) == len(fp)
+    table = at.dataframe[0].value
+    assert str(int((abs(fp.eigenvalues[:, 0]) < 1).sum())) in table.iloc[-1].tolist()  # the flip-flop row
