@@ -1,0 +1,96 @@
+"""Minimal pairs, patching and clamping against independent computations (rnnviz.trace from a
+given hx, the model's own prediction with a Force)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import rnnviz
+from rnnviz import Force, models
+from rnnviz.analysis import minimal_pairs as mp
+from rnnviz.analysis.recurrence import layout
+
+torch.set_num_threads(1)
+A = "the film was good and the music was fine"
+B = "the film was not good and the music was fine"
+
+
+def test_alignment_pairs_equal_tokens_and_skips_the_insertion():
+    a, b = A.split(), B.split()
+    pairs = mp.align(a, b)
+    assert (2, 2) in pairs and all(a[i] == b[j] for i, j in pairs)
+    assert [j for _, j in pairs] == [0, 1, 2] + list(range(4, 10))  # "not" (B's 3) has no partner
+    assert mp.common_ends(a, b) == (3, 6)
+    assert mp.align(["a", "b"], ["a", "c"]) == [(0, 0), (1, 1)]      # same-length replacement pairs up
+
+
+@pytest.mark.parametrize("cell, bidirectional", [("LSTM", False), ("GRU", True), ("RNN", False), ("LSTM", True)])
+def test_patching_where_nothing_differs_changes_nothing(cell, bidirectional):
+    model = models.random_model(cell, bidirectional=bidirectional, hidden_size=8, seed=4)
+    pair = mp.minimal_pair(model, model.tokens(A), model.tokens(B))
+    for d in range(2 if bidirectional else 1):
+        # forward: the common prefix (steps 0-2) is identical; backward: the common suffix
+        for k in ([0, 1, 2] if d == 0 else [len(pair.pairs) - 1, len(pair.pairs) - 3]):
+            i, j = pair.pairs[k]
+            assert np.array_equal(pair.states_a[d][i], pair.states_b[d][j])
+            patched = mp.patched_states(model, pair, k, direction=d)
+            for a, p in zip(pair.states_a, patched):
+                assert np.allclose(a, p, atol=1e-6)
+
+
+def test_patched_continuation_equals_trace_from_that_state():
+    model = models.random_model("LSTM", hidden_size=8, seed=5)
+    pair = mp.minimal_pair(model, model.tokens(A), model.tokens(B))
+    k = 5  # aligned pair after the change: A's "the" (5) with B's "the" (6)
+    i, j = pair.pairs[k]
+    patched = mp.patched_states(model, pair, k)[0]
+    sb = torch.from_numpy(pair.states_b[0][j])
+    x = model.inputs(pair.tokens_a)
+    tr = rnnviz.trace(model.module, x[i + 1:], hx=(sb[None, :8], sb[None, 8:]))
+    assert np.allclose(patched[i + 1:, :8], tr.get("hidden_state"), atol=1e-6)
+    assert np.allclose(patched[i + 1:, 8:], tr.get("cell_state"), atol=1e-6)
+    assert np.array_equal(patched[:i], pair.states_a[0][:i])
+
+
+@pytest.mark.skipif("sentiment-gru" not in models.available(), reason="sentiment model not shipped")
+def test_patching_the_last_step_gives_bs_prediction_and_distance_fit():
+    model = models.load("sentiment-gru")
+    pair = mp.minimal_pair(model, model.tokens(A), model.tokens(B))
+    curve = mp.patch_curve(model, pair)
+    assert np.isclose(curve[-1], model.predict(pair.tokens_b)["positive"], atol=1e-5)
+    assert np.isclose(curve[0], model.predict(pair.tokens_a)["positive"], atol=1e-5)
+    assert np.isclose(mp.readout_scalar(model, pair.output_a), model.predict(pair.tokens_a)["positive"], atol=1e-5)
+    fit = mp.half_life(pair)
+    h = slice(0, layout(model.module).h_size)
+    expected = np.linalg.norm(pair.states_a[0][3:, h] - pair.states_b[0][4:, h], axis=1)  # "good and … fine"
+    assert np.allclose(fit.distance, expected, atol=1e-6) and list(fit.positions) == list(range(3, 9))
+    slope = np.polyfit(fit.steps, np.log(fit.distance), 1)[0]
+    assert np.isclose(fit.half_life, np.log(2) / -slope if slope < 0 else np.inf)
+    # differences heatmaps: B − A at aligned pairs
+    tr_a, tr_b = model.trace(pair.tokens_a), model.trace(pair.tokens_b)
+    diff = pair.differences[("update_gate", 0, 0)]
+    assert np.allclose(diff[5], tr_b.get("update_gate")[6] - tr_a.get("update_gate")[5])
+
+
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_clamping_a_unit_at_its_own_value_changes_nothing(cell):
+    model = models.random_model(cell, hidden_size=8, seed=6)
+    tokens = model.tokens(A)
+    own = model.trace(tokens).get("hidden_state")[4, 3]
+    held = mp.clamp(model, tokens, unit=3, value=float(own), steps=[4])
+    original = mp.clamp(model, tokens, unit=3, value=float(own), steps=[])  # no step: nothing held
+    for a, b in zip(held.states, original.states):
+        assert np.allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.skipif("sentiment-lstm" not in models.available(), reason="sentiment model not shipped")
+def test_clamped_prediction_is_the_forced_trace_readout():
+    model = models.load("sentiment-lstm")
+    tokens = model.tokens(B)
+    result = mp.clamp(model, tokens, unit=7, value=0.9)
+    forced = model.predict(tokens, force=[Force("hidden_state", 0.9, units=[7])])
+    assert np.allclose(result.output, [forced["negative"], forced["positive"]], atol=1e-5)
+    assert np.allclose(result.output_original[1], model.predict(tokens)["positive"], atol=1e-5)
+    assert np.all(result.states[0][:, 7] == np.float32(0.9))

@@ -1,0 +1,141 @@
+"""Cached state-space analyses for the State space page (Streamlit caching around rnnviz.analysis).
+
+- ``space(choice)``: per model, computed once and shared (``st.cache_resource``, read-only): the
+  reference states, their principal components per direction and state part (h; c for an LSTM),
+  the fixed points of each direction and the expected-vs-observed rows. ~0.3–2 s of CPU per
+  direction the first time (bench/bench_dynamics.py), then free.
+- ``pair(choice, tokens_a, tokens_b)`` and ``held(choice, tokens, unit, value, direction)``: per
+  sentence(s), ``st.cache_data`` (numpy only, pickled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+
+from rnnviz.analysis import dynamics, expected_vs_observed, minimal_pairs, state_space
+from rnnviz.analysis.recurrence import StateLayout, layout
+from ui import models
+
+COMPONENTS = 3
+LAB_TASKS = ("flipflop", "anbn")  # the lab's runs this page offers (issue 14)
+
+
+@dataclass(frozen=True)
+class LabChoice:
+    """A shipped run of the live lab (``rnnviz.lab``), as a hashable cache key."""
+
+    run: str
+
+    @property
+    def trained(self) -> bool:
+        return True
+
+
+def lab_runs() -> list[str]:
+    """Names of the lab's shipped flip-flop and aⁿbⁿ runs ([] when the lab is not installed)."""
+    try:
+        from rnnviz.lab import shipped_runs
+    except ImportError:
+        return []
+    return [r["name"] for r in shipped_runs() if any(task in r["name"] for task in LAB_TASKS)]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _lab_model(choice: LabChoice):
+    from rnnviz.lab import load_run
+
+    return load_run(choice.run).model
+
+
+def get_model(choice):
+    """The model of a picker choice (``ui.models``) or of a lab run."""
+    return _lab_model(choice) if isinstance(choice, LabChoice) else models.get_model(choice)
+
+
+def tokens_for(choice, text: str) -> tuple[list[str], int]:
+    if isinstance(choice, LabChoice):
+        tokens = get_model(choice).tokens(text)
+        return tokens, len(tokens)
+    return models.tokens_for(choice, text)
+
+
+@dataclass
+class Space:
+    layout: StateLayout
+    directions: int
+    lengths: np.ndarray
+    pca: dict                      # (direction, part) -> state_space.PCA with 3 components
+    cloud: dict                    # (direction, part) -> (n, 3) coordinates of the reference finals (or a sample)
+    cloud_values: dict             # direction -> (n,) readout of those states, or None
+    fixed: list                    # per direction: dynamics.FixedPoints
+    fixed_coords: dict             # (direction, part) -> (K, 3)
+    observed: list                 # expected_vs_observed.Observed per direction
+    readout_kind: str | None
+    n_outputs: int                 # outputs of the head (the entropy's ceiling is log2 of it)
+    output_name: str               # the first output's name (a regression head is coloured by it)
+
+
+CLOUD_MAX = 600
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def space(choice) -> Space:
+    model = get_model(choice)
+    lay = layout(model.module)  # raises UnsupportedModel for a multi-layer bidirectional model
+    with torch.no_grad():
+        ref = state_space.reference(model)
+    fixed = []
+    for d, states in enumerate(ref.states):
+        fixed.append(dynamics.fixed_points(model, direction=d, reference_states=states))
+    pca, cloud, cloud_values, fixed_coords = {}, {}, {}, {}
+    rng = np.random.default_rng(0)
+    for d, states in enumerate(ref.states):
+        # the faint cloud: where sentences end for a classifier; a sample of all states otherwise
+        shown = ref.finals[d] if state_space.readout_kind(model) == "positive" else \
+            states[rng.choice(len(states), size=min(CLOUD_MAX, len(states)), replace=False)]
+        cloud_values[d] = state_space.readout_values(model, shown, d)
+        for part in state_space.state_parts(lay):
+            cut = state_space.part(lay, part)
+            p = state_space.PCA.fit(states[:, cut], k=COMPONENTS)
+            pca[(d, part)] = p
+            cloud[(d, part)] = p.transform(shown[:, cut])
+            fixed_coords[(d, part)] = p.transform(fixed[d].points[:, cut]) if len(fixed[d]) else np.zeros((0, COMPONENTS))
+    observed = expected_vs_observed.observe(model, ref, fixed)
+    head = getattr(model, "head", None)
+    labels = getattr(model, "labels", None) or [""]
+    return Space(lay, len(ref.states), ref.lengths, pca, cloud, cloud_values, fixed, fixed_coords, observed,
+                 state_space.readout_kind(model), int(getattr(head, "out_features", 0) or 0), str(labels[0]))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
+    """The minimal pair, the half-life fit and the patching curve per direction (numpy only)."""
+    model = get_model(choice)
+    with torch.no_grad():
+        result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b)
+        D = len(result.states_a)
+        fits = [minimal_pairs.half_life(result, d) for d in range(D)]
+        curves = [minimal_pairs.patch_curve(model, result, d) for d in range(D)]
+        readout = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_a)], \
+            [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_b)]
+        scalars = (minimal_pairs.readout_scalar(model, result.output_a),
+                   minimal_pairs.readout_scalar(model, result.output_b))
+    return result, fits, curves, readout, scalars
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None):
+    """One unit of h held at ``value`` at every step: the states and the model's output then."""
+    model = get_model(choice)
+    result = minimal_pairs.clamp(model, tokens, unit, value, direction=direction)
+    return (result, minimal_pairs.readout_scalar(model, result.output),
+            minimal_pairs.readout_scalar(model, result.output_original))
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def example_pairs() -> list[tuple[str, str]]:
+    return state_space.example_pairs()
