@@ -41,8 +41,9 @@ def free_port() -> int:
 
 
 def start_server(app: Path, port: int | None = None, threads: str | None = None,
-                 extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen, int]:
-    """``streamlit run app`` on 127.0.0.1; returns (process, port) once /_stcore/health says ok."""
+                 extra: tuple[str, ...] = (), cwd: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """``streamlit run app`` on 127.0.0.1; returns (process, port) once /_stcore/health says ok.
+    cwd (default: the app's folder) is where Streamlit looks for .streamlit/config.toml."""
     port = port or free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     if threads:  # torch reads these at start-up for its intra-op pool (torch.get_num_threads())
@@ -52,7 +53,7 @@ def start_server(app: Path, port: int | None = None, threads: str | None = None,
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra]
     LOG.parent.mkdir(exist_ok=True)
     with open(LOG, "wb") as log:  # a file, not a pipe: a full pipe nobody reads would stall the server
-        proc = subprocess.Popen(cmd, cwd=app.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd or app.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
