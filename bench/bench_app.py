@@ -259,9 +259,9 @@ class Tab:
         return round(1000 * self.cpu / max(self.runs, 1), 1)
 
 
-async def compare(app: Tab, floors: list[Tab], repeats: int, block: int = 5) -> None:
-    """App and floors measured in alternating blocks, so a busy moment of the shared host lands on
-    both rather than on one of them."""
+async def compare(app: Tab, floors: list[Tab], repeats: int, block: int = 1) -> None:
+    """App and floors measured in alternation (block reruns each in turn), so a busy moment of the
+    shared host lands on all of them rather than on one."""
     done = 0
     while done < repeats:
         n = min(block, repeats - done)
@@ -270,9 +270,12 @@ async def compare(app: Tab, floors: list[Tab], repeats: int, block: int = 5) -> 
         done += n
 
 
-def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random) -> list[dict]:
+def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random,
+                baseline: Path | None = None) -> list[dict]:
     """Server CPU per rerun of every page (app server) against its floors (floor server, running
-    at the same time), one tab at a time."""
+    at the same time), one tab at a time. ``baseline``: another checkout of the app (e.g.
+    ``git archive main | tar -x -C /tmp/rnnviz-main``), measured in the same alternation: the
+    before / after of a change on the same busy host."""
     from stclient import start_server, stop_server
 
     floors = ROOT / "artifacts" / "bench-floors"
@@ -283,6 +286,10 @@ def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random) 
     app_server, app_port = start_server(ROOT / "app.py")
     floor_server, floor_port = start_server(floors / "floor_app.py", cwd=ROOT)  # the app's .streamlit/config.toml
     app_url, floor_url = (f"ws://127.0.0.1:{p}/_stcore/stream" for p in (app_port, floor_port))
+    base_server = base_url = None
+    if baseline is not None:
+        base_server, base_port = start_server(baseline / "app.py")
+        base_url = f"ws://127.0.0.1:{base_port}/_stcore/stream"
 
     async def one_page(page: str, extra: str) -> None:
         name = "" if page == DEFAULT_PAGE else page
@@ -290,7 +297,7 @@ def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random) 
         if not await typing.open():
             print(f"page {page!r} is not in this app's navigation: skipped")
             return
-        charts = typing.session.charts
+        charts = typing.session.charts  # of its last (warm-up) rerun: a new 40-token sentence
         (floors / f"{page}.json").write_text("[" + ",".join(charts) + "]")
         floor_tabs = {page: Tab(floor_url, floor_server.pid, "", "type", rng, query=f"floor={page}")}
         if page == DEFAULT_PAGE:  # the issue's floor: the same model's arrays on a 40-token sentence
@@ -305,7 +312,12 @@ def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random) 
             tabs.append(Tab(app_url, app_server.pid, name, extra, rng))
             await tabs[-1].open()
         for tab in tabs:
-            await compare(tab, list(floor_tabs.values()), repeats)
+            others = list(floor_tabs.values())
+            if base_url is not None:
+                base = Tab(base_url, base_server.pid, name, tab.action, rng)
+                await base.open()
+                others.append(base)
+            await compare(tab, others, repeats)
             floor = floor_tabs[page]
             row = dict(page=page, action=tab.action, charts=len(charts), cpu_ms=tab.per_run_ms,
                        chart_floor_ms=floor.per_run_ms, ratio_chart_floor=round(tab.per_run_ms / floor.per_run_ms, 2))
@@ -313,6 +325,9 @@ def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random) 
                 arrays = floor_tabs["gates-arrays"]
                 row.update(arrays_floor_ms=arrays.per_run_ms,
                            ratio_arrays_floor=round(tab.per_run_ms / arrays.per_run_ms, 2))
+            if base_url is not None:
+                row.update(baseline_ms=base.per_run_ms, vs_baseline=round(tab.per_run_ms / base.per_run_ms, 2))
+                await base.session.close()
             rows.append(row)
             for t in floor_tabs.values():  # each comparison against its own floor samples
                 t.cpu, t.runs = 0.0, 0
@@ -325,14 +340,18 @@ def bench_pages(pages: list[tuple[str, str]], repeats: int, rng: random.Random) 
     finally:
         stop_server(app_server)
         stop_server(floor_server)
+        if base_server is not None:
+            stop_server(base_server)
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="reruns per AppTest configuration")
-    parser.add_argument("--server-repeats", type=int, default=20, help="reruns per page on the server")
+    parser.add_argument("--server-repeats", type=int, default=30, help="reruns per page on the server")
     parser.add_argument("--pages", default=SERVER_PAGES, help="page[:step|play], comma-separated ('' = none)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout of the app to compare with in the same run (git archive main | tar -x -C DIR)")
     parser.add_argument("--no-apptest", action="store_true", help="only the server measurement of every page")
     args = parser.parse_args()
     rng = random.Random(0)
@@ -341,12 +360,14 @@ def main() -> None:
         apptest_configs(args, rng)
     pages = [tuple((spec.split(":") + [""])[:2]) for spec in args.pages.split(",") if spec]
     if pages:
-        rows = bench_pages(pages, args.server_repeats, rng)
+        rows = bench_pages(pages, args.server_repeats, rng, args.baseline)
         print(f"{'page':15s} {'rerun':6s} {'charts':>6s} {'server CPU':>10s} {'chart floor':>11s} {'ratio':>6s}"
               f" {'arrays floor':>12s} {'ratio':>6s}")
         for r in rows:
             extra = (f" {r['arrays_floor_ms']:10.1f}ms {r['ratio_arrays_floor']:6.2f}"
-                     if "arrays_floor_ms" in r else "")
+                     if "arrays_floor_ms" in r else " " * 19)
+            if "baseline_ms" in r:
+                extra += f"   baseline {r['baseline_ms']:.1f}ms (now {r['vs_baseline']:.2f}x of it)"
             print(f"{r['page']:15s} {r['action']:6s} {r['charts']:6d} {r['cpu_ms']:8.1f}ms "
                   f"{r['chart_floor_ms']:9.1f}ms {r['ratio_chart_floor']:6.2f}{extra}")
         print(json.dumps(rows))

@@ -5,7 +5,7 @@
     python bench/profile_page.py --page step-through --action play
 
 Actions: ``type`` (a new sentence each rerun: the full script), ``step`` / ``unit`` (move that
-slider: the fragment holding it, if any), ``play`` (press Play, then the fragment timer's ticks).
+slider: the fragment holding it, if any), ``visit`` (a new tab opens the page), ``play`` (press Play, then the fragment timer's ticks).
 Writes py-spy's collapsed stacks (``--format raw``) and prints the 25 heaviest functions by
 self and by total time, so a change can be aimed at what the server really spends time on.
 """
@@ -47,6 +47,10 @@ async def drive(url: str, page: str, action: str, seconds: float, tokens: int, q
             await s.set("sentence", sentence(rng, tokens))
         elif action in ("step", "unit"):
             await s.set(action, runs % 7 + 1)
+        elif action == "visit":  # a new tab's first visit (websocket + first run; no static files)
+            tab = Session(url, page=page, query=query)
+            await tab.open()
+            await tab.close()
         elif action == "play":
             if s.timer is None:
                 await s.set("step", 0)
@@ -79,7 +83,7 @@ def summarise(raw: Path, top: int = 25) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--page", default="gates")
-    ap.add_argument("--action", default="type", choices=("type", "step", "unit", "play"))
+    ap.add_argument("--action", default="type", choices=("type", "step", "unit", "play", "visit"))
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--tokens", type=int, default=40)
     ap.add_argument("--query", default="", help="query string of the first visit, e.g. model=untrained")

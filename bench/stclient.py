@@ -142,7 +142,7 @@ class Session:
         self.widgets: dict[str, tuple[str, str, str]] = {}  # key -> (id, element type, fragment id)
         self.options: dict[str, list[str]] = {}  # key -> a select_slider's formatted options
         self.timer: tuple[float, str] | None = None  # (interval s, fragment id) of a run_every fragment
-        self.charts: list[str] = []  # plotly spec JSON of the last full run, in order
+        self.charts: list[str] = []  # plotly spec JSON of the last run, in order
         self.errors: list[str] = []
         self.not_found = False  # the server answered page_not_found (no such page in the navigation)
 
@@ -236,8 +236,7 @@ class Session:
             elif kind == "script_finished" and fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 full = True
             elif kind == "script_finished" and fwd.script_finished in DONE:
-                if not fragment_id:
-                    self.charts = charts
+                self.charts = charts  # a fragment run sends only its own charts
                 return time.perf_counter() - start
 
     async def close(self):
