@@ -10,7 +10,7 @@ Both apps run in Streamlit's AppTest (same process, same script-runner overhead 
   new 40-token sentence and press Enter (so the trace is *not* cached), and separately, move the
   time-step slider (trace cached: only the figures are redrawn);
 - the floor: a 15-line script that reads the same arrays from an .npz and calls the same
-  rnnviz.figures builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
+  rnnviz.plots.heatmaps builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
   app drawing these figures must do.
 
 Times are medians; the ratio uses process CPU time (robust on a shared machine), wall time is
@@ -62,14 +62,14 @@ TOKENS = 40
 
 FLOOR_APP = textwrap.dedent('''
     import numpy as np, streamlit as st
-    from rnnviz import figures
+    from rnnviz.plots import heatmaps
     from ui import charts
     data = np.load(DATA, allow_pickle=False)
     st.text_input("Sentence", key="sentence")
     tokens = [str(t) for t in data["tokens"]]
     meta = data["meta"]; quantities = [str(q) for q in data["quantities"]]
     get = lambda name, layer, d: data[f"{name}|{layer}|{d}"]
-    grid = figures.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
+    grid = heatmaps.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
                                num_directions=int(meta[1]), step=int(meta[2]), unit=0)
     for layer, row in enumerate(grid):
         for name, fig in row:
@@ -170,8 +170,8 @@ def bench_config(label: str, params: dict, repeats: int, rng: random.Random) -> 
 
 SERVER_PAGES = ("gates:step,your-model,step-through:play,pytorch-shapes,compare-cells,gradients,io-shapes,"
                 "neuron-view,ablation,learn,state-space")
-DEFAULT_PAGE = "gates"
-DEFAULT_MODEL = "sentiment-lstm"  # the picker's default when shipped (ui.models)  # app.py's default page: the browser reaches it at the root ("")
+DEFAULT_PAGE = "gates"  # app.py's default page: the browser reaches it at the root ("")
+DEFAULT_MODEL = "sentiment-lstm"  # the picker's default when shipped (ui.models)
 FLOOR_SERVER_APP = textwrap.dedent('''
     """Floors for bench/bench_app.py: ?floor=<page> sends that page's charts (finished JSON, read once);
     ?floor=gates-arrays draws the Gate Explorer's figures from precomputed arrays."""
@@ -187,7 +187,7 @@ FLOOR_SERVER_APP = textwrap.dedent('''
     floor = st.query_params.get("floor", "")
     st.text_input("Sentence", key="sentence")
     if floor == "gates-arrays":
-        from rnnviz import figures
+        from rnnviz.plots import heatmaps as figures
         data = np.load(FLOORS / "gates-arrays.npz", allow_pickle=False)
         tokens = [str(t) for t in data["tokens"]]
         meta = data["meta"]; quantities = [str(q) for q in data["quantities"]]

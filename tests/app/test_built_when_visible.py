@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from rnnviz import quantities
 from rnnviz.i18n import t
-from ui import equations
 
 UNTRAINED_LSTM = {"model": "untrained", "cell": "LSTM", "sentence": "the cat sat on the mat"}
 
@@ -36,12 +36,12 @@ def test_opened_expanders_show_their_content_and_stay_open(app_test):
     table = at.dataframe[0].value
     assert len(table) == 6  # one row per LSTM quantity
     latex = [e.proto.body for e in at.get("latex")]
-    assert len(latex) == len(equations.LATEX["LSTM"])
-    assert all(line in body for line, body in zip(equations.LATEX["LSTM"], latex))
+    assert len(latex) == len(quantities.EQUATIONS["LSTM"])
+    assert all(line in body for line, body in zip(quantities.EQUATIONS["LSTM"], latex))
     at.select_slider(key="step").set_value(3).run()  # the label names the step: still open
     assert not at.exception
     assert t("gate_explorer.readout", position=3, unit=0) in expander_labels(at)
-    assert len(at.dataframe) == 1 and len(at.get("latex")) == len(equations.LATEX["LSTM"])
+    assert len(at.dataframe) == 1 and len(at.get("latex")) == len(quantities.EQUATIONS["LSTM"])
 
 
 def build_probe():
