@@ -87,11 +87,20 @@ def get_model(choice: Choice) -> models.Model:
         if model is None or model.name != choice.name:  # another session's, or removed
             raise ValueError(t("controls.upload_gone"))
         return model
-    return _cached_model(choice)
+    return _cached_model(cache_key(choice.key()), choice)
+
+
+def cache_key(*parts) -> str:
+    """One string for Streamlit's cache key. Streamlit hashes a dataclass or a tuple of 40 tokens
+    element by element (~1-3 ms each, several times per rerun: bench/profile_page.py); a single
+    string is one md5 update. repr keeps types and boundaries apart ("a b" vs ("a", "b"))."""
+    return repr(parts)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _cached_model(choice: Choice) -> models.Model:
+def _cached_model(key: str, _choice: Choice) -> models.Model:
+    """``key``: ``cache_key(choice.key())``; ``_choice`` is not hashed (leading underscore)."""
+    choice = _choice
     if choice.trained:
         return models.load(choice.name)
     torch_cell, bidirectional = models.CELL_CHOICES[choice.cell]
@@ -99,11 +108,16 @@ def _cached_model(choice: Choice) -> models.Model:
                                hidden_size=choice.hidden, seed=choice.seed, level=choice.level)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def run_model(choice: Choice, tokens: tuple[str, ...]) -> Trace:
     """Trace ``tokens`` through the chosen model (cached: same choice + same tokens = no work): the
     one picklable ``rnnviz.Trace``, with the model's typed prediction in ``.prediction``."""
-    return get_model(choice).run(list(tokens))
+    return _cached_run(cache_key(choice.key(), tuple(tokens)), choice, tuple(tokens))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_run(key: str, _choice: Choice, _tokens: tuple[str, ...]) -> Trace:
+    """``key``: ``cache_key(choice.key(), tokens)``; the others are not hashed (leading underscore)."""
+    return get_model(_choice).run(list(_tokens))
 
 
 def default_model_name() -> str:

@@ -13,7 +13,7 @@ from rnnviz.i18n import t
 from rnnviz.models import ClassProbabilities, NextTokens, Translation
 from rnnviz.plots import heatmaps
 from rnnviz.plots.tokens import visible_token
-from ui import charts, models, widgets
+from ui import charts, lazy, models, widgets
 from ui.safety import safe
 
 WIDE_SENTENCE = 24  # more tokens than this: one heatmap per row instead of two
@@ -72,14 +72,13 @@ def show_readout(run: Trace, step: int, unit: int) -> None:
 
 def show_equations(cell: str, bidirectional: bool) -> None:
     """The cell's equations in PyTorch's convention, then one plain line per quantity."""
-    with st.expander(t("gate_explorer.equations_title", cell=cell), expanded=False):
-        for line in quantities.EQUATIONS[cell]:
-            st.latex(line)
-        if bidirectional:
-            st.latex(quantities.BACKWARD_EQUATION)
-        for name, key in quantities.MEANING_KEYS[cell]:
-            st.markdown(f"**{t(quantities.LABEL_KEY[name])}** — {t(key)}")
-        st.caption(t("gate_explorer.equations_source"))
+    for line in quantities.EQUATIONS[cell]:
+        st.latex(line)
+    if bidirectional:
+        st.latex(quantities.BACKWARD_EQUATION)
+    for name, key in quantities.MEANING_KEYS[cell]:
+        st.markdown(f"**{t(quantities.LABEL_KEY[name])}** — {t(key)}")
+    st.caption(t("gate_explorer.equations_source"))
 
 
 @st.fragment
@@ -99,11 +98,13 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
         step, unit = widgets.step_unit_selectors(tokens, run.units, columns=st.columns(2))
         with chips:
             widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
+        # Closed expanders cost nothing: their content is built only while open (ui.lazy).
         values_box, equations_box = st.columns(2)
-        with values_box.expander(t("gate_explorer.readout", position=step, unit=unit), expanded=False):
-            show_readout(run, step, unit)
-        with equations_box:
-            show_equations(run.cell, run.num_directions == 2)
+        lazy.expander(t("gate_explorer.readout", position=step, unit=unit), lambda: show_readout(run, step, unit),
+                      key="gx_readout", container=values_box)
+        lazy.expander(t("gate_explorer.equations_title", cell=run.cell),
+                      lambda: show_equations(run.cell, run.num_directions == 2), key="gx_equations",
+                      container=equations_box)
     if side is not None:
         with side:
             show_prediction(run.prediction, tokens, step)
@@ -119,7 +120,8 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
         if run.num_layers > 1:
             st.subheader(t("gate_explorer.layer_heading", layer=layer + 1, layers=run.num_layers))
         for start in range(0, len(layer_figs), per_row):
-            columns = st.columns(per_row)
+            # one a row: straight into the page (a one-column row is two more elements to send)
+            columns = st.columns(per_row) if per_row > 1 else [st.container()]
             for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
                 with column:
                     charts.show(fig, key=f"heatmap-{layer}-{name}")
@@ -134,12 +136,19 @@ def render() -> None:
     model = models.get_model(choice)
     with st.sidebar:
         model_summary(choice, model)
+    sentence(choice)
 
+
+@st.fragment
+@safe
+def sentence(choice: models.Choice) -> None:
+    """The sentence box and everything under it. A fragment: typing a sentence reruns only this,
+    not the app shell, navigation, language switch and model picker (a class of 50 types far more
+    often than it changes model; bench/bench_app.py)."""
     text = widgets.sentence_input()
     tokens, total = models.tokens_for(choice, text)
     if not widgets.length_notes(tokens, total, t("gate_explorer.empty_prompt")):
         return
-
     explore(choice, tuple(tokens))
 
 

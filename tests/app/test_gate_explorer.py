@@ -221,6 +221,9 @@ def test_every_shipped_model_in_the_picker(app_test, name):
     assert_clean(at)
     assert at.selectbox(key="model").value == name
     assert heatmaps(at)
+    at.session_state["gx_readout"] = True  # the "exact values" expander, opened (closed: not built)
+    at.run()
+    assert_clean(at)
     # the prediction beside the heatmaps: probabilities, next-token table, or the output text
     assert any(m.value == f"**{t('gate_explorer.prediction')}**" for m in at.markdown)
     model = models.load(name)
@@ -239,6 +242,8 @@ def test_every_shipped_model_in_the_picker(app_test, name):
 ])
 def test_equations_in_pytorch_convention_and_one_line_per_quantity(app_test, cell, first_line, last_line):
     at = app_test(untrained(cell=cell))
+    at.session_state["gx_equations"] = True  # the equations expander, opened (closed: not built)
+    at.run()
     latex = [l.proto.body for l in at.get("latex")]
     assert first_line in latex[0] and last_line in latex[-1]
     meanings = [m.value for m in at.markdown if m.value.startswith("**") and " — " in m.value]
