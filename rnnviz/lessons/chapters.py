@@ -145,8 +145,9 @@ def _ask_both_ways(b: both_ways.BothWays) -> Question:
 
 
 def _ask_torch_call(c: torch_call.TorchCall) -> Question:
-    return Question(_options(9, 3), correct=torch_call.OPTIONS.index(c.equal_row),
-                    reveal_args=dict(output=str(c.shapes["output"]), h_n=str(c.shapes["h_n"])))
+    shapes = dict(output=str(c.shapes["output"]), h_n=str(c.shapes["h_n"]))
+    return Question(_options(9, 3), correct=torch_call.OPTIONS.index(c.equal_row), prompt_args=shapes,
+                    reveal_args=shapes)
 
 
 def _ask_minimal_pair(m: minimal_pair.MinimalPair) -> Question:
