@@ -137,7 +137,7 @@ def question_box(lesson_: chapters.Lesson, guess: int | None) -> None:
         if guess == q.correct:
             st.success(t("learn.right"), icon=":material/check_circle:")
         else:
-            st.error(t("learn.wrong", answer=option_text(q.options[q.correct])), icon=":material/cancel:")
+            st.warning(t("learn.wrong", answer=option_text(q.options[q.correct])), icon=":material/lightbulb:")  # a guess, not an error
         reveal = {key: plain(value) if isinstance(value, str) else value for key, value in q.reveal_args.items()}
         for key in ("label", "label1", "label2"):
             if key in q.reveal_args:

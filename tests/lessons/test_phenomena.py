@@ -6,6 +6,8 @@ keeps the old state where z ≈ 1, the backward final state is at output[0])."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -59,14 +61,10 @@ def test_forgetting_ratios_are_autograd_jacobians():
     f = forgetting.forgetting()
     for cell in forgetting.CELLS:
         model = models.load(forgetting.MODELS[cell])
-        module = model.module.double()
-        try:
-            x = model.inputs(list(f.tokens)).double()
-            jac = torch.autograd.functional.jacobian(lambda inp: module(inp)[0][-1], x)   # (H, T, E)
-        finally:
-            model.module.float()
-        norms = torch.linalg.vector_norm(jac, dim=(0, 2)).numpy()                        # (T,)
-        assert f.ratio(cell) == pytest.approx(norms[0] / norms[-1], rel=1e-3)
+        x = model.inputs(list(f.tokens))                                                  # (T, E)
+        jac = torch.autograd.functional.jacobian(lambda inp: model.module(inp)[0][-1], x)  # (H, T, E)
+        norms = torch.linalg.vector_norm(jac.double(), dim=(0, 2)).numpy()               # (T,)
+        assert f.ratio(cell) == pytest.approx(norms[0] / norms[-1], rel=1e-3)  # float32 autograd here
     assert f.ratio("RNN") < 1e-3                 # the chapter's claim, on the shipped classic RNN
     assert f.doubled_rnn_ratio < f.ratio("RNN") and f.doubled_is_lower
 
@@ -118,12 +116,11 @@ def test_counting_unit_rises_with_the_as_and_falls_with_the_bs():
 def test_gru_keeps_the_old_state_where_the_update_gate_is_near_one():
     g = gru_convention.gru_convention()
     model = models.load(g.model)
-    gru = model.module
+    gru = copy.deepcopy(model.module).double()  # a private copy: the loaded model is shared, read-only
     H = gru.hidden_size
     x = model.inputs(list(g.tokens)).double()
     with torch.no_grad():
-        h_all = gru.double()(x)[0]                                                       # (T, H)
-    gru.float()
+        h_all = gru(x)[0]                                                                # (T, H)
     h_prev = h_all[g.step - 1]
     gi = gru.weight_ih_l0.double() @ x[g.step] + gru.bias_ih_l0.double()
     gh = gru.weight_hh_l0.double() @ h_prev + gru.bias_hh_l0.double()
