@@ -28,7 +28,8 @@ CHAPTER = "chapter"
 ANSWERS = "answers"
 URL_PATH = "learn"  # this page's url_path in app.py
 ANSWER_PATTERN = re.compile(rf"[a-z.]{{0,{chapters.COUNT}}}")
-OPTION_COLUMNS = 5
+TOKEN_OPTION = "learn.option_token"
+TOKEN_COLUMNS = 4
 
 
 @st.cache_resource(show_spinner=False, max_entries=chapters.COUNT)
@@ -99,10 +100,10 @@ def navigation(number: int, guesses: list[int | None]) -> None:
     """Chapter N of M · score, then Back and Next (buttons: usable in lesson mode)."""
     right, answered = tally(guesses)
     where, back, forward = st.columns([6, 1, 1], vertical_alignment="center")
-    with where:
+    with where, st.container(key="learn_status"):
         status = (t("learn.score", right=right, answered=answered, count=chapters.COUNT) if answered
                   else t("learn.score_none", count=chapters.COUNT))
-        st.markdown(f"**{t('learn.chapter_label', number=number, count=chapters.COUNT)}** · {status}")
+        st.markdown(f"**{t('learn.page')} · {t('learn.chapter_label', number=number, count=chapters.COUNT)}** · {status}")
     with back:
         st.button(t("learn.back"), key="learn_back", icon=":material/chevron_left:", on_click=_go,
                   args=(number - 1,), disabled=number <= 1, width="stretch")
@@ -124,10 +125,11 @@ def question_box(lesson_: chapters.Lesson, guess: int | None) -> None:
     with st.container(border=True, key="learn_question"):
         st.markdown(f"**{t('learn.predict_heading')}** — {t(f'learn.ch{n}_question', **prompt)}")
         if guess is None:
-            for start in range(0, len(q.options), OPTION_COLUMNS):
-                row = q.options[start:start + OPTION_COLUMNS]
-                for k, (column, option) in enumerate(zip(st.columns(min(len(q.options), OPTION_COLUMNS)), row),
-                                                      start=start):
+            # short options (tokens) side by side; sentences one per row, so none is cut off
+            per_row = TOKEN_COLUMNS if all(o.key == TOKEN_OPTION for o in q.options) else 1
+            for start in range(0, len(q.options), per_row):
+                row = q.options[start:start + per_row]
+                for k, (column, option) in enumerate(zip(st.columns(per_row), row), start=start):
                     with column:
                         st.button(option_text(option), key=f"learn_option_{n}_{k}", on_click=_commit,
                                   args=(n - 1, k), width="stretch")

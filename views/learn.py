@@ -18,27 +18,26 @@ from ui.safety import safe
 
 @safe
 def render() -> None:
-    st.title(t("learn.title"))
     lesson_mode = language.lesson_mode()
     number = learn.chapter_picker()
     guesses = learn.current_guesses()
     learn.publish_guesses(guesses)
+    st.title(t(f"learn.ch{number}_title"))  # the chapter is the heading: the figure starts high on screen
     learn.navigation(number, guesses)
 
     lesson = learn.lesson(number)
     guess = guesses[number - 1]
     text, figure = st.columns([2, 3], gap="medium")
-    with figure:
+    with text:
+        st.markdown(t(f"learn.ch{number}_body"))
+        if number == 1 and not any(g is not None for g in guesses):
+            st.caption(t("learn.intro"))
+    with figure:  # the figure, and right under it the question about it
         fig = learn_plots.chapter_figure(lesson, revealed=guess is not None, lang=get_language(),
                                          minimum_px=learn_plots.PROJECTOR_PX if lesson_mode else learn_plots.SCREEN_PX)
         charts.show(fig, key="learn_figure")
-    with text:
-        st.subheader(t(f"learn.ch{number}_title"))
-        st.markdown(t(f"learn.ch{number}_body"))
         learn.question_box(lesson, guess)
         learn.full_view(lesson, lesson_mode)
-    if number == 1 and not any(g is not None for g in guesses):
-        st.caption(t("learn.intro"))
     if any(g is not None for g in guesses):
         learn.start_over()
 

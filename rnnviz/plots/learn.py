@@ -74,7 +74,7 @@ def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> g
     fig = view_figures.gradient_figure(curves, f.tokens, lang=lang)
     steps = len(f.tokens)
     fig.add_annotation(x=0, y=np.log10(max(f.wrt_input["RNN"][0], 1e-30)), xref="x2", yref="y2", ax=40, ay=-40,
-                       text=f"RNN ÷ = {f.ratio('RNN'):.1e}", showarrow=True, arrowcolor=HIGHLIGHT,
+                       text=_escape(t("learn.fig_ratio", lang=lang, ratio=f.ratio("RNN"))), showarrow=True, arrowcolor=HIGHLIGHT,
                        font=dict(size=14, color=HIGHLIGHT), bgcolor="rgba(255,255,255,0.85)")
     if revealed:
         fig.add_annotation(x=0.99, y=0.02, xref="x2 domain", yref="y2 domain", xanchor="right", yanchor="bottom",
@@ -84,9 +84,16 @@ def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> g
     return fig
 
 
+def _colour_bar(fig: go.Figure, text: str) -> go.Figure:
+    """Title the shared colour bar (the builders leave it untitled; a projector needs the unit)."""
+    fig.update_layout(coloraxis_colorbar_title=dict(text=_escape(text), side="right"))
+    return fig
+
+
 def _forget_gate(g: forget_gate.ForgetGate, revealed: bool, lang: str | None) -> go.Figure:
-    return figures.heatmap_figure("forget_gate", [g.forget], g.tokens, unit=g.unit,
-                                  step=g.closes_at if revealed else None, lang=lang, outline=HIGHLIGHT)
+    fig = figures.heatmap_figure("forget_gate", [g.forget], g.tokens, unit=g.unit,
+                                 step=g.closes_at if revealed else None, lang=lang, outline=HIGHLIGHT)
+    return _colour_bar(fig, t("quantities.forget_gate", lang=lang))
 
 
 def _cell_write(c: cell_write.CellWrite, revealed: bool, lang: str | None) -> go.Figure:
@@ -113,6 +120,7 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
 def _gru(g: gru_convention.GruConvention, revealed: bool, lang: str | None) -> go.Figure:
     fig = figures.heatmap_figure("update_gate", [g.update], g.tokens, unit=g.unit, step=g.step, lang=lang,
                                  outline=HIGHLIGHT)
+    _colour_bar(fig, t("quantities.update_gate", lang=lang))
     if revealed:
         fig.add_annotation(x=g.step, y=g.unit, text=f"hₜ = {g.h:.2f} · hₜ₋₁ = {g.h_prev:.2f} · nₜ = {g.n:.2f}",
                            showarrow=True, ax=0, ay=-46, arrowcolor=HIGHLIGHT, bgcolor="rgba(255,255,255,0.92)",
@@ -125,17 +133,19 @@ def _both_ways(b: both_ways.BothWays, revealed: bool, lang: str | None) -> go.Fi
     cfg = shapes.ShapeConfig(cell="LSTM", input_size=1, hidden_size=H, num_layers=1, bidirectional=True,
                              batch_size=1, seq_len=T)
     equalities = shapes.describe(cfg).equalities if revealed else ()
-    return view_figures.shapes_figure(b.output, b.h_n, equalities, hidden_out=H, num_layers=1, directions=2,
-                                      batch_index=0, batch_first=False, lang=lang)
+    fig = view_figures.shapes_figure(b.output, b.h_n, equalities, hidden_out=H, num_layers=1, directions=2,
+                                     batch_index=0, batch_first=False, lang=lang)
+    return _colour_bar(fig, t("quantities.hidden_state", lang=lang))
 
 
 def _torch_call(c: torch_call.TorchCall, revealed: bool, lang: str | None) -> go.Figure:
     cfg = shapes.ShapeConfig(cell="LSTM", input_size=torch_call.INPUT_SIZE, hidden_size=torch_call.HIDDEN_SIZE,
                              num_layers=torch_call.NUM_LAYERS, batch_size=torch_call.BATCH, seq_len=torch_call.SEQ_LEN)
     equalities = shapes.describe(cfg).equalities if revealed else ()
-    return view_figures.shapes_figure(c.output[:, 0], c.h_n[:, 0], equalities, hidden_out=torch_call.HIDDEN_SIZE,
-                                      num_layers=torch_call.NUM_LAYERS, directions=1, batch_index=0,
-                                      batch_first=False, lang=lang)
+    fig = view_figures.shapes_figure(c.output[:, 0], c.h_n[:, 0], equalities, hidden_out=torch_call.HIDDEN_SIZE,
+                                     num_layers=torch_call.NUM_LAYERS, directions=1, batch_index=0,
+                                     batch_first=False, lang=lang)
+    return _colour_bar(fig, t("quantities.hidden_state", lang=lang))
 
 
 def _minimal_pair(m: minimal_pair.MinimalPair, revealed: bool, lang: str | None) -> go.Figure:
@@ -149,6 +159,7 @@ def _minimal_pair(m: minimal_pair.MinimalPair, revealed: bool, lang: str | None)
     strips = [(title("learn.fig_sentence_a", m.first, m.verdict_first), [m.hidden_first]),
               (title("learn.fig_sentence_b", m.second, m.verdict_second), [m.hidden_second])]
     fig = view_figures.compare_figure(strips, m.second, "hidden_state", lang=lang)
+    _colour_bar(fig, t("quantities.hidden_state", lang=lang))
     if revealed:  # where the two sentences differ, in both strips
         fig.add_vrect(x0=m.differs_at - 0.5, x1=m.differs_at + 0.5, line=dict(color=HIGHLIGHT, width=3),
                       fillcolor="rgba(0,0,0,0)", row="all", col=1)
