@@ -35,7 +35,7 @@ def render() -> None:
     with figure:  # the figure, and right under it the question about it
         fig = learn_plots.chapter_figure(lesson, revealed=guess is not None, lang=get_language(),
                                          minimum_px=learn_plots.PROJECTOR_PX if lesson_mode else learn_plots.SCREEN_PX)
-        charts.show(fig, key="learn_figure")
+        charts.show(fig, key=f"learn_figure_{number}_{int(guess is not None)}")  # a fresh chart, not an update of the last
         learn.question_box(lesson, guess)
         learn.full_view(lesson, lesson_mode)
     if any(g is not None for g in guesses):

@@ -61,8 +61,8 @@ def _outputs(o: outputs_read.OutputsRead, revealed: bool, lang: str | None) -> g
     d = io_diagrams.diagram(outputs_read.SHAPE, len(o.tokens))
     outputs = None
     if revealed:
-        label = label_text(o.label, lang)
-        outputs = [""] * (len(o.tokens) - 1) + [f"{label} {100 * o.probability:.0f}%"]
+        # the verdict alone fits the box (8 characters); its probability is in the reveal text
+        outputs = [""] * (len(o.tokens) - 1) + [label_text(o.label, lang)]
     else:  # before the answer nothing is marked as read: every output drawn alike
         d.nodes = [io_diagrams.Node(n.id, n.kind, n.x, n.y, n.step, read=True) if n.kind == "output" else n
                    for n in d.nodes]
@@ -72,6 +72,7 @@ def _outputs(o: outputs_read.OutputsRead, revealed: bool, lang: str | None) -> g
 def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> go.Figure:
     curves = [(cell, f.wrt_hidden[cell], f.wrt_input[cell]) for cell in forgetting.CELLS]
     fig = view_figures.gradient_figure(curves, f.tokens, lang=lang)
+    fig.update_xaxes(title_text=_escape(t("figures.position", lang=lang)))  # two long titles overlap in a column
     steps = len(f.tokens)
     fig.add_annotation(x=0, y=np.log10(max(f.wrt_input["RNN"][0], 1e-30)), xref="x2", yref="y2", ax=40, ay=-40,
                        text=_escape(t("learn.fig_ratio", lang=lang, ratio=f.ratio("RNN"))), showarrow=True, arrowcolor=HIGHLIGHT,
@@ -105,7 +106,8 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
     values = c.cell.astype(np.float32).copy()
     if not revealed:  # the b's are the question: drawn only after the guess
         values[c.n:] = np.nan
-    zrange = figures.value_range("cell_state", [c.cell[None]])
+    lo, hi = figures.value_range("cell_state", [c.cell[None]])
+    zrange = (1.1 * lo, 1.1 * hi)  # room above the last a and below the last b
     fig = neuron.unit_figure(c.tokens, values, "cell_state", zrange, unit=c.unit,
                              annotation=c.count if revealed else None,
                              annotation_label=t("learn.fig_count", lang=lang), lang=lang)
@@ -113,7 +115,7 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
         fig.add_vrect(x0=c.n - 0.5, x1=len(c.tokens) - 0.5, fillcolor="rgba(128,128,128,0.12)", line_width=0,
                       annotation_text=_escape(t("learn.fig_hidden_only", lang=lang)),
                       annotation_position="top", annotation_font=dict(size=14))
-    fig.update_layout(height=340, margin=dict(t=40))
+    fig.update_layout(height=360, margin=dict(t=60))  # the legend sits above the plot
     return fig
 
 

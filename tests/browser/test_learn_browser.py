@@ -21,10 +21,10 @@ MODES = {  # name -> (query, locale, minimum chart text px)
     "lesson": ("lang=en&lesson=1", "en-US", 16),
 }
 
-# Smallest rendered font size of the chart's text (SVG text elements, computed style), and the
-# figure's top edge on the page.
+# Smallest rendered font size of the visible chart's text (SVG text elements, computed style), and
+# the figure's top edge on the page (a chart being replaced may linger, hidden, for a moment).
 CHART_JS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.getBoundingClientRect().height > 0);
   if (!gd) return null;
   const sizes = [...gd.querySelectorAll('text')].filter(e => e.textContent.trim() && e.getBBox().width > 0)
                  .map(e => parseFloat(getComputedStyle(e).fontSize));
