@@ -1,7 +1,7 @@
 """Chapter 2 — the four I/O shapes (N→N, N→1, 1→N, N→M): the same cell, different outputs read.
 
 The question is about N→1 (sentence sentiment): which of the T outputs y_1..y_T does the classifier
-read? The answer is the diagram's rule (``rnnviz.io_diagrams.diagram("N→1")``); the shipped
+read? The answer is the diagram's rule (``rnnviz.plots.io_diagrams.diagram("N→1")``); the shipped
 classifier's verdict on the sentence is what the one read output says.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rnnviz import io_diagrams, models
+from rnnviz import models
 from rnnviz.lessons.verdict import verdict
+from rnnviz.plots import io_diagrams  # the diagrams' rule of which outputs each shape reads
 
 MODEL = "sentiment-lstm"
 SENTENCE = ("the", "acting", "was", "great")

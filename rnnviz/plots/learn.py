@@ -4,10 +4,10 @@
     fig = chapter_figure(lesson, revealed=True)      # after: the answer's highlight is drawn
 
 Each chapter reuses the builder of the page its "open in the full view" link goes to, so the lesson
-and the full view look the same: the step-through's chain and cell diagrams (``rnnviz.diagram``),
-the I/O-shape diagrams (``rnnviz.io_diagrams``), the gradient curves, PyTorch-shape slices and the
-cell comparison (``rnnviz.view_figures``), the Gate Explorer's heatmaps (``rnnviz.figures``) and
-the neuron view's unit line (``rnnviz.neuron``). What the reveal adds is a highlight of the computed
+and the full view look the same: the step-through's chain and cell diagrams (``rnnviz.plots.diagram``),
+the I/O-shape diagrams (``rnnviz.plots.io_diagrams``), the gradient curves, PyTorch-shape slices and the
+cell comparison (``rnnviz.plots.view_figures``), the Gate Explorer's heatmaps (``rnnviz.plots.heatmaps``) and
+the neuron view's unit line (``rnnviz.plots.neuron``). What the reveal adds is a highlight of the computed
 answer (an outline, the hidden half of a line, the equal slices, a note), never a different number.
 
 ``legible(fig, minimum)`` raises every font of a figure to at least ``minimum`` px: 12 px on a
@@ -22,13 +22,14 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz import diagram, figures, io_diagrams, neuron, shapes, view_figures
+from rnnviz.analysis import shapes
 from rnnviz.i18n import catalogue, t
 from rnnviz.lessons import (both_ways, cell_write, chapters, counting, forget_gate, forgetting,
                             gru_convention, minimal_pair, outputs_read, reading, torch_call)
+from rnnviz.plots import diagram, heatmaps, io_diagrams, neuron, palette, view_figures
 
 SCREEN_PX, PROJECTOR_PX = 12, 16
-HIGHLIGHT = diagram.FOCUS       # the app's one orange for "the thing in focus"
+HIGHLIGHT = palette.FOCUS       # the app's one orange for "the thing in focus"
 FONT_KEYS = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "outsidetextfont")
 
 
@@ -92,7 +93,7 @@ def _colour_bar(fig: go.Figure, text: str) -> go.Figure:
 
 
 def _forget_gate(g: forget_gate.ForgetGate, revealed: bool, lang: str | None) -> go.Figure:
-    fig = figures.heatmap_figure("forget_gate", [g.forget], g.tokens, unit=g.unit,
+    fig = heatmaps.heatmap_figure("forget_gate", [g.forget], g.tokens, unit=g.unit,
                                  step=g.closes_at if revealed else None, lang=lang, outline=HIGHLIGHT)
     return _colour_bar(fig, t("quantities.forget_gate", lang=lang))
 
@@ -106,7 +107,7 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
     values = c.cell.astype(np.float32).copy()
     if not revealed:  # the b's are the question: drawn only after the guess
         values[c.n:] = np.nan
-    lo, hi = figures.value_range("cell_state", [c.cell[None]])
+    lo, hi = heatmaps.value_range("cell_state", [c.cell[None]])
     zrange = (1.1 * lo, 1.1 * hi)  # room above the last a and below the last b
     fig = neuron.unit_figure(c.tokens, values, "cell_state", zrange, unit=c.unit,
                              annotation=c.count if revealed else None,
@@ -120,7 +121,7 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
 
 
 def _gru(g: gru_convention.GruConvention, revealed: bool, lang: str | None) -> go.Figure:
-    fig = figures.heatmap_figure("update_gate", [g.update], g.tokens, unit=g.unit, step=g.step, lang=lang,
+    fig = heatmaps.heatmap_figure("update_gate", [g.update], g.tokens, unit=g.unit, step=g.step, lang=lang,
                                  outline=HIGHLIGHT)
     _colour_bar(fig, t("quantities.update_gate", lang=lang))
     if revealed:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.diagram import fmt
+from rnnviz.plots.diagram import fmt
 from rnnviz.lessons import chapters, forgetting, score
 from tests.app.spec import charts, decode, open_page
 
