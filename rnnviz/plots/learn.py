@@ -202,11 +202,24 @@ def _raise_fonts(node, minimum: int) -> None:
             _raise_fonts(item, minimum)
 
 
+def _at_least(holder: dict, key: str, minimum: int) -> None:
+    font = holder.setdefault(key, {})
+    font["size"] = max(minimum, font.get("size") or 0)
+
+
 def legible(fig: go.Figure, minimum: int = SCREEN_PX) -> go.Figure:
-    """Every font of ``fig`` at least ``minimum`` px (the default font too: unsized text inherits it)."""
+    """Every font of ``fig`` at least ``minimum`` px. Fonts a builder left unset are set too: the
+    Streamlit theme's template gives axis ticks its own (smaller) size, which the default font
+    (``layout.font``) does not override."""
     spec = fig.to_plotly_json()
     layout = spec.setdefault("layout", {})
-    font = layout.setdefault("font", {})
-    font["size"] = max(minimum, font.get("size") or 0)
+    _at_least(layout, "font", minimum)
+    for key, value in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            _at_least(value, "tickfont", minimum)
+    bars = [layout[k].setdefault("colorbar", {}) for k in layout if k.startswith("coloraxis")]
+    bars += [trace.setdefault("colorbar", {}) for trace in spec.get("data", []) if trace.get("type") == "heatmap"]
+    for bar in bars:
+        _at_least(bar, "tickfont", minimum)
     _raise_fonts(spec, minimum)
     return go.Figure(spec, skip_invalid=False, _validate=False)

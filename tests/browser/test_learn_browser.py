@@ -28,14 +28,16 @@ CHART_JS = """() => {
   if (!gd) return null;
   const sizes = [...gd.querySelectorAll('text')].filter(e => e.textContent.trim() && e.getBBox().width > 0)
                  .map(e => parseFloat(getComputedStyle(e).fontSize));
-  return {top: gd.getBoundingClientRect().top + window.scrollY, min: Math.min(...sizes), count: sizes.length};
+  // Streamlit scrolls its main block, not the window: the top relative to the page's content
+  const page = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().top;
+  return {top: gd.getBoundingClientRect().top - page, min: Math.min(...sizes), count: sizes.length};
 }"""
 
 
 def settle(tab) -> None:
     """Until this run has finished drawing (the status widget gone, the chart in the DOM)."""
     tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=180_000)
-    tab.wait_for_function(f"() => {{ const c = ({CHART_JS})(); return c && c.count > 0 && c.top > 0; }}",
+    tab.wait_for_function(f"() => {{ const c = ({CHART_JS})(); return c && c.count > 0; }}",
                           timeout=180_000)  # drawn, not a stale chart of the previous chapter mid-swap
     tab.wait_for_timeout(400)
 
