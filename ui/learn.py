@@ -15,6 +15,7 @@ controls that stay usable in lesson mode.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -27,6 +28,7 @@ from ui.user_model import plain
 CHAPTER = "chapter"
 ANSWERS = "answers"
 URL_PATH = "learn"  # this page's url_path in app.py
+ROOT = Path(__file__).resolve().parents[1]
 ANSWER_PATTERN = re.compile(rf"[a-z.]{{0,{chapters.COUNT}}}")
 TOKEN_OPTION = "learn.option_token"
 TOKEN_COLUMNS = 4
@@ -99,7 +101,7 @@ def tally(guesses: list[int | None]) -> tuple[int, int]:
 def navigation(number: int, guesses: list[int | None]) -> None:
     """Chapter N of M · score, then Back and Next (buttons: usable in lesson mode)."""
     right, answered = tally(guesses)
-    where, back, forward = st.columns([6, 1, 1], vertical_alignment="center")
+    where, back, forward = st.columns([5, 1.3, 1.3], vertical_alignment="center")  # room for 上一章
     with where, st.container(key="learn_status"):
         status = (t("learn.score", right=right, answered=answered, count=chapters.COUNT) if answered
                   else t("learn.score_none", count=chapters.COUNT))
@@ -159,9 +161,18 @@ def link(page: str, query: dict[str, str], lesson_mode: bool) -> str:
     return f"{root}/{page}?{urlencode(query, quote_via=quote, safe='')}"
 
 
+def page_exists(url_path: str) -> bool:
+    """Whether this app has the page (the lab and the state space arrived in the same round)."""
+    return (ROOT / "views" / f"{url_path.replace('-', '_')}.py").is_file()
+
+
 def full_view(lesson_: chapters.Lesson, lesson_mode: bool) -> None:
-    st.link_button(t("learn.open_full"), link(lesson_.page, lesson_.params, lesson_mode),
-                   icon=":material/open_in_new:")
+    """"Open this in the full view", and the chapter's further views that this app has."""
+    links = [("learn.open_full", lesson_.page, lesson_.params)]
+    links += [(key, page, query) for key, page, query in lesson_.also if page_exists(page)]
+    for column, (key, page, query) in zip(st.columns(len(links)), links):
+        with column:
+            st.link_button(t(key), link(page, query, lesson_mode), icon=":material/open_in_new:")
 
 
 def start_over() -> None:

@@ -55,6 +55,7 @@ class Lesson:
     question: Question
     page: str                                 # url_path of the full view
     params: dict[str, str]                    # its query parameters: the same state
+    also: tuple[tuple[str, str, dict[str, str]], ...] = ()  # further views: (label key, url_path, params)
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,13 @@ class Chapter:
     compute: Callable[[], object]
     ask: Callable[[object], Question]
     state: Callable[[object], dict[str, str]]
+    more: Callable[[object], tuple] = lambda result: ()
 
     def lesson(self) -> Lesson:
         result = self.compute()
+        also = tuple((key, page, {k: str(v) for k, v in params.items()}) for key, page, params in self.more(result))
         return Lesson(number=self.number, slug=self.slug, result=result, question=self.ask(result),
-                      page=self.page, params={k: str(v) for k, v in self.state(result).items()})
+                      page=self.page, params={k: str(v) for k, v in self.state(result).items()}, also=also)
 
 
 def _options(number: int, count: int, **args) -> tuple[Option, ...]:
@@ -184,7 +187,10 @@ CHAPTERS: tuple[Chapter, ...] = (
                            ps_layers=torch_call.NUM_LAYERS, ps_batch=torch_call.BATCH, ps_seq=torch_call.SEQ_LEN,
                            ps_bi=False, ps_bf=False)),
     Chapter(10, "experiment", "compare-cells", 2, minimal_pair.minimal_pair, _ask_minimal_pair,
-            lambda m: dict(sentence=sentence(m.second), cmp_source="trained", cmp_q="hidden_state")),
+            lambda m: dict(sentence=sentence(m.second), cmp_source="trained", cmp_q="hidden_state"),
+            lambda m: (("learn.open_state_space", "state-space",
+                        dict(model=m.model, sentence=sentence(m.first), sentence_b=sentence(m.second))),
+                       ("learn.open_lab", "lab", dict(lab_mode="race", lab_task="delayed-recall", lab_lag=100)))),
 )
 COUNT = len(CHAPTERS)
 

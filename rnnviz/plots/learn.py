@@ -138,7 +138,8 @@ def _both_ways(b: both_ways.BothWays, revealed: bool, lang: str | None) -> go.Fi
     equalities = shapes.describe(cfg).equalities if revealed else ()
     fig = view_figures.shapes_figure(b.output, b.h_n, equalities, hidden_out=H, num_layers=1, directions=2,
                                      batch_index=0, batch_first=False, lang=lang)
-    return _colour_bar(fig, t("quantities.hidden_state", lang=lang))
+    fig.update_traces(xgap=0, ygap=0)  # 2·64 columns in half a page: cell gaps would hide the colours
+    return _half_width(fig, lang)
 
 
 def _torch_call(c: torch_call.TorchCall, revealed: bool, lang: str | None) -> go.Figure:
@@ -148,6 +149,15 @@ def _torch_call(c: torch_call.TorchCall, revealed: bool, lang: str | None) -> go
     fig = view_figures.shapes_figure(c.output[:, 0], c.h_n[:, 0], equalities, hidden_out=torch_call.HIDDEN_SIZE,
                                      num_layers=torch_call.NUM_LAYERS, directions=1, batch_index=0,
                                      batch_first=False, lang=lang)
+    return _half_width(fig, lang)
+
+
+def _half_width(fig: go.Figure, lang: str | None) -> go.Figure:
+    """A PyTorch-shapes figure in half a page: short panel titles (the full ones collide there),
+    no numbers printed in the cells (they overlap; hover shows them), a titled colour bar."""
+    for note, text in zip(fig.layout.annotations[:2], ("output", "h_n")):
+        note.text = text
+    fig.update_traces(texttemplate=None, text=None)
     return _colour_bar(fig, t("quantities.hidden_state", lang=lang))
 
 

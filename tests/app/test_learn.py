@@ -232,3 +232,22 @@ def test_full_view_link_opens_the_same_state(app_test, lessons, number):
     seen = query(target)
     for key, value in lesson.params.items():  # the page kept every value (an invalid one would be reset)
         assert seen.get(key) == value, (key, seen.get(key), value)
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_experiment_links_to_the_lab_and_the_state_space(app_test, lessons, index):
+    """Chapter 10 also links the state-space view (the same minimal pair) and the lab (the race at
+    lag 100), once this app has those pages; each opens with its state intact."""
+    from ui.learn import page_exists
+
+    key, page, params = lessons[10].also[index]
+    if not page_exists(page):
+        pytest.skip(f"views/{page.replace('-', '_')}.py is not in this branch yet")
+    at = open_page(app_test, PAGE, chapter="10", lang="en")
+    urls = [b.proto.url for b in at.get("link_button")]
+    url = next(u for u in urls if urlsplit(u).path.rsplit("/", 1)[-1] == page)
+    assert dict(parse_qsl(urlsplit(url).query)) == {**params, "lang": "en"}
+    target = open_page(app_test, f"views/{page.replace('-', '_')}.py", **params, lang="en")
+    seen = query(target)
+    for name, value in params.items():
+        assert seen.get(name) == value, (name, seen.get(name), value)
