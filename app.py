@@ -34,6 +34,7 @@ st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}"
         f"{language.CHART_TEXT}{{fill:currentColor !important;fill-opacity:1 !important}}</style>")
 
 PAGES = [
+    st.Page("views/learn.py", title=t("learn.page"), icon=":material/school:", url_path="learn"),
     st.Page("views/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:",
             url_path="gates", default=True),
     st.Page("views/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
