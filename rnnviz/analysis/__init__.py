@@ -1,0 +1,1 @@
+"""Analyses on traces: saturation, annotations, shapes, export, ablation maths, dynamics, defaults."""
