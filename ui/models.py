@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from rnnviz import models
+from rnnviz import model_names, models
 from rnnviz.i18n import t
 from rnnviz.text import LEVELS, MAX_TOKENS, clip, tokenize
 from ui import params
@@ -94,9 +94,9 @@ def format_metrics(metrics: dict) -> str:
         if (not isinstance(value, (int, float)) or isinstance(value, bool)
                 or key.endswith(("_size", "_chars", "_seed", "_count"))):
             continue
-        name = key.replace("_", " ")
+        name = model_names.metric(key)
         parts.append(f"{name} {100 * value:.1f}%" if "accuracy" in key and 0 <= value <= 1 else f"{name} {value:.3g}")
-    return ", ".join(parts[:3])
+    return model_names.separator().join(parts[:3])
 
 
 def get_model(choice: Choice) -> models.Model:
@@ -170,8 +170,8 @@ def model_picker(container=None) -> Choice:
             return t("controls.uploaded", source=uploaded.config["source"])
         row = rows[name]
         shape = f"{row['io_shape']} · " if row["io_shape"] else ""
-        metric = format_metrics(row["metrics"])
-        return f"{shape}{row['title']}" + (f" — {metric}" if metric else "")
+        # short and distinct (the cell stays visible in a narrow sidebar); metrics go in the caption
+        return f"{shape}{model_names.short(name, row['title'])}"
 
     with box:
         name = params.bound(st.selectbox, t("controls.model"), key="model", default=default_model_name(),

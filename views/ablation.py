@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import ablation, figures
+from rnnviz import ablation, figures, model_names
 from rnnviz.i18n import t
 from rnnviz.trace import FORCEABLE
 from ui import charts, lessons, models, params, widgets
@@ -97,7 +97,9 @@ def summary(spec: ablation.ForceSpec, tokens: list[str], bidirectional: bool) ->
 def show_prediction(model, tokens, original, forced, h_original, h_forced) -> None:
     st.subheader(t("ablation.prediction_heading"))
     before, after = original.prediction, forced.prediction
-    if isinstance(before, dict):
+    if isinstance(before, dict):  # class labels in the reader's language
+        before = {model_names.label(k): v for k, v in before.items()}
+        after = {model_names.label(k): v for k, v in after.items()}
         left, right = st.columns([3, 2], vertical_alignment="center")
         with left:
             charts.show(ablation.classify_figure(before, after), key="ab_classify")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import figures
+from rnnviz import figures, model_names
 from rnnviz.i18n import t
 from ui import charts, equations, models, widgets
 from ui.safety import safe
@@ -18,8 +18,8 @@ WIDE_SENTENCE = 24  # more tokens than this: one heatmap per row instead of two
 
 def model_summary(choice: models.Choice, model) -> None:
     if choice.trained:
-        st.caption(t("gate_explorer.trained_caption", title=model.title, cell=choice_cell_label(model),
-                     task=model.task, io_shape=model.io_shape or "—"))
+        st.caption(t("gate_explorer.trained_caption", title=model_names.title(model.name, model.title),
+                     cell=choice_cell_label(model), task=model_names.task(model.task), io_shape=model.io_shape or "—"))
         metric = models.format_metrics(model.metrics)
         if metric:
             st.caption(t("gate_explorer.metrics", metrics=metric))
@@ -39,7 +39,7 @@ def show_prediction(prediction, tokens: list[str], step: int) -> None:
     st.markdown(f"**{t('gate_explorer.prediction')}**")
     if isinstance(prediction, dict):
         for label, p in sorted(prediction.items(), key=lambda kv: -kv[1]):
-            st.progress(float(p), text=t("gate_explorer.probability", label=label, p=100 * float(p)))
+            st.progress(float(p), text=t("gate_explorer.probability", label=model_names.label(label), p=100 * float(p)))
     elif isinstance(prediction, list):
         st.caption(t("gate_explorer.next_token_caption", position=step))
         rows = [{t("gate_explorer.next_token"): figures.visible_token(tok, 20),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import diagram, figures, stepping
+from rnnviz import diagram, figures, model_names, stepping
 from rnnviz.i18n import t
 from ui import charts, equations, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
@@ -56,7 +56,8 @@ def _pause() -> None:
 
 def model_caption(choice: models.Choice, model) -> None:
     if choice.trained:
-        st.caption(t("step_through.model_trained", title=model.title, task=model.task))
+        st.caption(t("step_through.model_trained", title=model_names.title(model.name, model.title),
+                     task=model_names.task(model.task)))
     else:
         st.caption(t("step_through.model_untrained", cell=choice.cell))
 
