@@ -154,8 +154,10 @@ def default_model_name() -> str:
     return PREFERRED_DEFAULT if PREFERRED_DEFAULT in names else UNTRAINED
 
 
-def model_picker(container=None) -> Choice:
-    """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens."""
+def model_picker(container=None, default: str | None = None) -> Choice:
+    """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens.
+
+    default: this page's first model when the URL and the session have none (if it is shipped)."""
     box = container or st.sidebar
     rows = {row["name"]: row for row in shipped_models()}
     from ui import user_model
@@ -174,7 +176,8 @@ def model_picker(container=None) -> Choice:
         return f"{shape}{model_names.short(name, row['title'])}"
 
     with box:
-        name = params.bound(st.selectbox, t("controls.model"), key="model", default=default_model_name(),
+        first = default if default in rows else default_model_name()
+        name = params.bound(st.selectbox, t("controls.model"), key="model", default=first,
                             parse=params.choice(options), options=options, format_func=label,
                             help=t("controls.model_help"))
         if name != UNTRAINED:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz import figures, model_names
+from rnnviz.analysis.defaults import striking_step_unit
 from rnnviz.i18n import t
 from ui import charts, equations, models, widgets
 from ui.safety import safe
@@ -78,6 +79,14 @@ def show_equations(cell: str, bidirectional: bool) -> None:
         st.caption(t("gate_explorer.equations_source"))
 
 
+def first_step_unit(run: models.Run, tokens: tuple[str, ...]) -> tuple[int, int]:
+    """The default step and unit: where the first heatmaps visibly change (the negation's step and
+    the unit that reacts most there), computed only when this session has no step or unit yet."""
+    if "step" in st.session_state and "unit" in st.session_state:
+        return 0, 0  # not used: the session's own values win (ui.params.seed)
+    return striking_step_unit({name: run.get(name, 0, 0) for name in run.quantities}, tokens)
+
+
 @st.fragment
 @safe
 def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
@@ -92,19 +101,15 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
         controls, side = st.container(), None
     with controls:
         chips = st.container()  # drawn after the step is chosen (the chip of that step is marked)
-        step, unit = widgets.step_unit_selectors(tokens, run.units, columns=st.columns(2))
+        step, unit = widgets.step_unit_selectors(tokens, run.units, columns=st.columns(2),
+                                                 default=first_step_unit(run, tokens))
         with chips:
             widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
-        values_box, equations_box = st.columns(2)
-        with values_box.expander(t("gate_explorer.readout", position=step, unit=unit), expanded=False):
-            show_readout(run, step, unit)
-        with equations_box:
-            show_equations(run.cell, run.num_directions == 2)
+        if run.cell == "GRU":  # one line here; the full note under the heatmaps (keeps them on screen)
+            st.caption(t("gate_explorer.gru_convention_short"))
     if side is not None:
         with side:
             show_prediction(run.prediction, tokens, step)
-    if run.cell == "GRU":
-        st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
     # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/figures.py)
     grid = figures.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
@@ -119,6 +124,15 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
             for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
                 with column:
                     charts.show(fig, key=f"heatmap-{layer}-{name}")
+
+    # Notes under the heatmaps, so the heatmaps start on a 1280×720 projector's first screen.
+    values_box, equations_box = st.columns(2)
+    with values_box.expander(t("gate_explorer.readout", position=step, unit=unit), expanded=False):
+        show_readout(run, step, unit)
+    with equations_box:
+        show_equations(run.cell, run.num_directions == 2)
+    if run.cell == "GRU":
+        st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
 
 @safe

@@ -2,7 +2,8 @@
 dimensions, and a picture of which slice of ``output`` equals which row of ``h_n``.
 
 Thin page: controls (kept in the URL) -> ``rnnviz.shapes`` (rules + a real torch run) ->
-``rnnviz.view_figures.shapes_figure``. The defaults are the lecture notes' ``nn.RNN(5, 6, 1)``.
+``rnnviz.view_figures.shapes_figure``. The first screen is a 2-layer bidirectional LSTM; the lecture
+notes' ``nn.RNN(5, 6, 1)`` is described in the sidebar.
 """
 
 from __future__ import annotations
@@ -26,13 +27,19 @@ MEANING_KEYS = {"input": "pytorch_shapes.meaning_input", "h0": "pytorch_shapes.m
                 "h_n": "pytorch_shapes.meaning_h_n", "c_n": "pytorch_shapes.meaning_c_n"}
 
 
-def _flag(label: str, key: str) -> bool:
-    return bool(params.bound(st.toggle, label, key=key, default=False, parse=lambda raw: BOOL[raw]))
+# The first screen: a 2-layer bidirectional LSTM, where the slice picture has something to show
+# (the backward final state at output[0], the lower layer's states only in h_n); the lecture notes'
+# nn.RNN(5, 6, 1) is one click away (Module: RNN, layers 1, bidirectional off).
+DEFAULT = shapes.ShapeConfig(cell="LSTM", num_layers=2, bidirectional=True, seq_len=4)
+
+
+def _flag(label: str, key: str, default: bool = False) -> bool:
+    return bool(params.bound(st.toggle, label, key=key, default=default, parse=lambda raw: BOOL[raw]))
 
 
 def controls() -> tuple[shapes.ShapeConfig, int]:
     """Sidebar controls, each kept in the URL (keys ps_*). -> (configuration, batch element n)"""
-    d = shapes.ShapeConfig()
+    d = DEFAULT
     with st.sidebar:
         st.markdown(f"**{t('pytorch_shapes.controls')}**")
         cell = params.bound(st.segmented_control, t("pytorch_shapes.cell"), key="ps_cell", default=d.cell,
@@ -59,7 +66,7 @@ def controls() -> tuple[shapes.ShapeConfig, int]:
             index = params.bound(st.number_input, t("pytorch_shapes.batch_index"), key="ps_n", default=0,
                                  parse=params.integer(0, int(batch) - 1), min_value=0,
                                  max_value=int(batch) - 1, step=1)
-        bidirectional = _flag(t("pytorch_shapes.bidirectional"), "ps_bi")
+        bidirectional = _flag(t("pytorch_shapes.bidirectional"), "ps_bi", default=d.bidirectional)
         batch_first = _flag(t("pytorch_shapes.batch_first"), "ps_bf")
         proj = 0
         if cell == "LSTM" and hidden > 1:

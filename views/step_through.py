@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz import diagram, figures, model_names, stepping
+from rnnviz.analysis.defaults import striking_step_unit
 from rnnviz.i18n import t
 from ui import charts, equations, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
@@ -52,6 +53,14 @@ def _play(steps: int, direction: int) -> None:
 
 def _pause() -> None:
     st.session_state[PLAYING] = False
+
+
+def striking_unit(run: models.Run, tokens: list[str]) -> int:
+    """The default unit: the one that changes most at the sentence's negation (or its busiest step),
+    computed only when this session has no unit yet (rnnviz.analysis.defaults)."""
+    if "unit" in st.session_state:
+        return 0  # not used: the session's own value wins (ui.params.seed)
+    return striking_step_unit({name: run.get(name, 0, 0) for name in run.quantities}, tokens)[1]
 
 
 def model_caption(choice: models.Choice, model) -> None:
@@ -195,7 +204,8 @@ def render() -> None:
     with st.sidebar:  # the lesson's own controls under the model, so the diagram starts high on screen
         layer = lessons.layer_selector(run.num_layers, t("step_through.layer"))
         direction = lessons.direction_selector(run.num_directions, t("step_through.direction"))
-        unit = lessons.unit_selector(model.hidden_size, t("step_through.unit"), help=t("step_through.unit_help"))
+        unit = lessons.unit_selector(model.hidden_size, t("step_through.unit"), help=t("step_through.unit_help"),
+                                     default=striking_unit(run, tokens))
         options = list(run.quantities)
         focus = params.bound(st.selectbox, t("step_through.focus"), key="focus",
                              default=DEFAULT_FOCUS[run.cell], parse=params.choice(options), options=options,
