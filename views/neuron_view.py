@@ -1,8 +1,8 @@
 """Neuron view: the text coloured by one unit, the top-5 next tokens beneath (language models), and
 a unit finder that ranks every unit by its correlation with a property of the text.
 
-Thin page: widgets -> ``ui.models.run_model`` (cached trace + top-5) -> ``rnnviz.annotations``
-(property of each token, Pearson ranking) and ``rnnviz.neuron`` (escaped HTML text, figures) ->
+Thin page: widgets -> ``ui.models.run_model`` (cached trace + top-5) -> ``rnnviz.analysis.annotations``
+(property of each token, Pearson ranking) and ``rnnviz.plots.neuron`` (escaped HTML text, figures) ->
 draw. After Karpathy, Johnson & Fei-Fei (2015), "Visualizing and Understanding Recurrent Networks".
 """
 
@@ -13,9 +13,12 @@ import io
 
 import streamlit as st
 
-from rnnviz import annotations, figures, neuron
+from rnnviz import Trace, quantities
+from rnnviz.analysis import annotations
 from rnnviz.analysis.defaults import TEMPEST_PASSAGE, best_annotation
 from rnnviz.i18n import t
+from rnnviz.models import NextTokens
+from rnnviz.plots import heatmaps, neuron
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
 
@@ -76,9 +79,16 @@ def first_property(choice: models.Choice, tokens: tuple[str, ...], quantity: str
     return None if found is None else found[0]
 
 
-def preselect_best_unit(run: models.Run, tokens: list[str], level: str, quantity: str, annotation: str) -> None:
-    """Put the unit that tracks ``annotation`` best in the layer / direction / unit selectors, on the
-    first visit and after a model or property change (never over a unit from the URL)."""
+def default_annotation(choice: models.Choice, tokens: list[str], level: str, quantity: str, task: str) -> str:
+    options = annotations.names_for(level)
+    if task in TASK_ANNOTATION:
+        return TASK_ANNOTATION[task]
+    return first_property(choice, tuple(tokens), quantity, level) or DEFAULT_ANNOTATION.get(level, options[0])
+
+
+def preselect_best_unit(run: Trace, tokens: list[str], level: str, quantity: str, annotation: str) -> None:
+    """Put the unit that tracks ``annotation`` best in the layer / direction / unit selectors, on this
+    page's first run and after a model or property change (never over a unit from the URL)."""
     fresh = not st.session_state.get(VISITED) and "unit" not in st.query_params  # this page's first run
     st.session_state[VISITED] = True
     if not (st.session_state.pop(PICK_BEST, False) or fresh):
@@ -106,17 +116,10 @@ def ranking_csv(scores: list[annotations.UnitScore], annotation: str, quantity: 
     return buf.getvalue().encode("utf-8")
 
 
-def default_annotation(choice: models.Choice, tokens: list[str], level: str, quantity: str, task: str) -> str:
-    options = annotations.names_for(level)
-    if task in TASK_ANNOTATION:
-        return TASK_ANNOTATION[task]
-    return first_property(choice, tuple(tokens), quantity, level) or DEFAULT_ANNOTATION.get(level, options[0])
-
-
-def unit_finder(run: models.Run, tokens: list[str], level: str, quantity: str, unit_values, zrange,
+def unit_finder(run: Trace, tokens: list[str], level: str, quantity: str, unit_values, zrange,
                 unit: int, bidirectional: bool, default: str) -> list[annotations.UnitScore]:
     st.subheader(t("neuron_view.finder_heading"))
-    label = t(figures.LABEL_KEY[quantity])
+    label = t(quantities.LABEL_KEY[quantity])
     st.caption(t("neuron_view.finder_intro", quantity=label))
     options = annotations.names_for(level)
     name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
@@ -181,7 +184,7 @@ def render() -> None:
     if not widgets.length_notes(tokens, total, t("neuron_view.empty_prompt")):
         return
     run = models.run_model(choice, tuple(tokens))
-    is_lm = isinstance(run.prediction, list)
+    is_lm = isinstance(run.prediction, NextTokens)
 
     with st.sidebar:
         options = list(run.quantities)
@@ -189,7 +192,7 @@ def render() -> None:
         first_quantity = "cell_state" if "cell_state" in options else "hidden_state"
         quantity = params.bound(st.selectbox, t("neuron_view.quantity"), key="quantity", default=first_quantity,
                                 parse=params.choice(options), options=options, on_change=_pick_best_again,
-                                format_func=lambda n: t(figures.LABEL_KEY[n]))
+                                format_func=lambda n: t(quantities.LABEL_KEY[n]))
         first = default_annotation(choice, tokens, model.level, quantity, model.task)
         current = st.session_state.get("annotation")
         annotation = current if current in annotations.names_for(model.level) else first
@@ -207,12 +210,12 @@ def render() -> None:
                                          parse=lambda raw: str(raw) == "True"))
 
     bidirectional = run.num_directions > 1
-    zrange = figures.value_range(quantity, [run.get(quantity, la, d) for la in range(run.num_layers)
+    zrange = heatmaps.value_range(quantity, [run.get(quantity, la, d) for la in range(run.num_layers)
                                             for d in range(run.num_directions)])
     unit_values = run.get(quantity, layer, direction)[:, unit]
-    st.subheader(t("neuron_view.text_heading", quantity=t(figures.LABEL_KEY[quantity]), layer=layer + 1,
+    st.subheader(t("neuron_view.text_heading", quantity=t(quantities.LABEL_KEY[quantity]), layer=layer + 1,
                    direction=ARROW[direction] if bidirectional else "", unit=unit))
-    st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction if show_top else None,
+    st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction.top() if show_top else None,
                              compact=model.level == "char"))
     if show_top:
         st.caption(t("neuron_view.top_caption"))

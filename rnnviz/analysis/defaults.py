@@ -36,8 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnnviz.annotations import UnitScore, _is_negation, annotate, names_for, rank_units
-from rnnviz.trace import FORCEABLE, Force
+from rnnviz import Force
+from rnnviz.analysis.annotations import UnitScore, _is_negation, annotate, names_for, rank_units
+from rnnviz.quantities import FORCEABLE
 
 # The Tempest, Act I, scene 1 (tests/data/shakespeare_tempest.txt, lines 118–132), line breaks kept.
 TEMPEST_PASSAGE = """\

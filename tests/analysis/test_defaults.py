@@ -7,8 +7,9 @@ import pytest
 
 from rnnviz import models
 from rnnviz.analysis import defaults
-from rnnviz.annotations import annotate
-from rnnviz.trace import FORCEABLE, Force
+from rnnviz.analysis.annotations import annotate
+from rnnviz import Force
+from rnnviz.quantities import FORCEABLE
 
 SENTENCE = "the film was not good"
 
@@ -80,7 +81,7 @@ def test_best_annotation_skips_properties_that_never_change():
 
 
 def test_tempest_passage_has_brackets_and_fits_the_token_cap():
-    from rnnviz.text import MAX_TOKENS, tokenize
+    from rnnviz.models.text import MAX_TOKENS, tokenize
 
     tokens = tokenize(defaults.TEMPEST_PASSAGE, "char")
     assert len(tokens) <= MAX_TOKENS
