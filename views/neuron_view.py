@@ -174,8 +174,9 @@ def render() -> None:
     choice = models.model_picker(default=FIRST_MODEL)
     reset_on_model_switch(choice.name)
     model = models.get_model(choice)
-    text = widgets.sentence_input()
-    source = params.bound(st.radio, t("neuron_view.source"), key="source", default=FIRST_SOURCE,
+    text_box, source_box = st.columns([3, 2], vertical_alignment="bottom")  # one row: the unit's text sooner
+    text = widgets.sentence_input(text_box)
+    source = params.bound(source_box.radio, t("neuron_view.source"), key="source", default=FIRST_SOURCE,
                           parse=params.choice(SOURCES), options=list(SOURCES),
                           format_func=lambda s: t(SOURCE_KEYS[s]), horizontal=True, help=t("neuron_view.source_help"),
                           on_change=_pick_best_again)

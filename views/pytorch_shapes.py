@@ -129,6 +129,19 @@ def render() -> None:
         return
     arrays, equal, shape_ok = torch_run(cfg)
 
+    # The slice picture first (the lesson of this page), so it starts on a 1280×720 first screen;
+    # the call and the table of shapes follow.
+    st.subheader(t("pytorch_shapes.slices_heading"))
+    for e, ok in zip(rep.equalities, equal):
+        direction = t("pytorch_shapes.forward") if e.direction == 0 else t("pytorch_shapes.backward")
+        key = "pytorch_shapes.equal_ok" if ok else "pytorch_shapes.equal_bad"
+        st.markdown(t(key, output=e.output_text, h_n=e.h_n_text, layer=e.layer + 1, direction=direction))
+    output = arrays["output"][n] if cfg.batch_first else arrays["output"][:, n]  # (L, D·H_out)
+    fig = view_figures.shapes_figure(output, arrays["h_n"][:, n], rep.equalities, hidden_out=cfg.h_out,
+                                     num_layers=cfg.num_layers, directions=cfg.directions, batch_index=n,
+                                     batch_first=cfg.batch_first)
+    charts.show(fig, key="shapes-figure")
+    st.caption(t("pytorch_shapes.picture_caption"))
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.subheader(t("pytorch_shapes.code_heading"))
@@ -143,17 +156,6 @@ def render() -> None:
         st.subheader(t("pytorch_shapes.tensors_heading"))
         tensor_table(rep)
 
-    st.subheader(t("pytorch_shapes.slices_heading"))
-    for e, ok in zip(rep.equalities, equal):
-        direction = t("pytorch_shapes.forward") if e.direction == 0 else t("pytorch_shapes.backward")
-        key = "pytorch_shapes.equal_ok" if ok else "pytorch_shapes.equal_bad"
-        st.markdown(t(key, output=e.output_text, h_n=e.h_n_text, layer=e.layer + 1, direction=direction))
-    output = arrays["output"][n] if cfg.batch_first else arrays["output"][:, n]  # (L, D·H_out)
-    fig = view_figures.shapes_figure(output, arrays["h_n"][:, n], rep.equalities, hidden_out=cfg.h_out,
-                                     num_layers=cfg.num_layers, directions=cfg.directions, batch_index=n,
-                                     batch_first=cfg.batch_first)
-    charts.show(fig, key="shapes-figure")
-    st.caption(t("pytorch_shapes.picture_caption"))
     notes(rep)
     st.download_button(t("pytorch_shapes.download_npz"), data=lambda: arrays_npz(arrays),
                        file_name=file_stem("torch", cfg.cell, f"L{cfg.seq_len}", f"N{cfg.batch_size}") + ".npz",

@@ -148,8 +148,8 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
             step = 0
             params.publish("step", 0)
     step = int(step)
-    if playing:
-        st.caption(t("step_through.playing", seconds=PLAY_SECONDS))
+    # the same line whether playing or not: Play and Next never move the diagram below
+    st.caption(t("step_through.playing", seconds=PLAY_SECONDS) if playing else "\u00a0")
     # No token chips here: the chain below shows every token with this step outlined, and the
     # diagram should start within a 720-pixel projector screen. Unknown words get one line.
     unknown = sorted(models.unknown_positions(choice, tokens))
