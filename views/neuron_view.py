@@ -117,18 +117,20 @@ def ranking_csv(scores: list[annotations.UnitScore], annotation: str, quantity: 
 
 
 def unit_finder(run: Trace, tokens: list[str], level: str, quantity: str, unit_values, zrange,
-                unit: int, bidirectional: bool, default: str) -> list[annotations.UnitScore]:
-    st.subheader(t("neuron_view.finder_heading"))
-    label = t(quantities.LABEL_KEY[quantity])
-    st.caption(t("neuron_view.finder_intro", quantity=label))
+                unit: int, bidirectional: bool, default: str, line_box) -> list[annotations.UnitScore]:
+    """The property and the unit's line over the text (in ``line_box``, above the coloured text:
+    the page's chart on the first screen), then the ranking of every unit."""
     options = annotations.names_for(level)
-    name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
-                        default=default, parse=params.choice(options), on_change=_pick_best_again,
-                        options=options, format_func=lambda n: t(ANNOTATION_KEYS[n]),
-                        help=t("neuron_view.annotation_help"))
-    values = annotations.annotate(name, tokens, level)
-    charts.show(neuron.unit_figure(tokens, unit_values, quantity, zrange, unit=unit, annotation=values,
-                                   annotation_label=t(ANNOTATION_KEYS[name])), key="nv_unit")
+    with line_box:
+        name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
+                            default=default, parse=params.choice(options), on_change=_pick_best_again,
+                            options=options, format_func=lambda n: t(ANNOTATION_KEYS[n]),
+                            help=t("neuron_view.annotation_help"))
+        values = annotations.annotate(name, tokens, level)
+        charts.show(neuron.unit_figure(tokens, unit_values, quantity, zrange, unit=unit, annotation=values,
+                                       annotation_label=t(ANNOTATION_KEYS[name])), key="nv_unit")
+    st.subheader(t("neuron_view.finder_heading"))
+    st.caption(t("neuron_view.finder_intro", quantity=t(quantities.LABEL_KEY[quantity])))
     arrays = {(layer, d): run.get(quantity, layer, d)
               for layer in range(run.num_layers) for d in range(run.num_directions)}
     try:
@@ -216,12 +218,13 @@ def render() -> None:
     unit_values = run.get(quantity, layer, direction)[:, unit]
     st.subheader(t("neuron_view.text_heading", quantity=t(quantities.LABEL_KEY[quantity]), layer=layer + 1,
                    direction=ARROW[direction] if bidirectional else "", unit=unit))
+    line_box = st.container()  # the property and the unit's line, drawn by unit_finder
     st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction.top() if show_top else None,
                              compact=model.level == "char"))
     if show_top:
         st.caption(t("neuron_view.top_caption"))
 
-    unit_finder(run, tokens, model.level, quantity, unit_values, zrange, unit, bidirectional, first)
+    unit_finder(run, tokens, model.level, quantity, unit_values, zrange, unit, bidirectional, first, line_box)
     lessons.export_buttons(model, tokens, stem=lessons.safe_stem(model.name, source, "trace"), area="neuron_view",
                            key="nv_export")
 
