@@ -98,10 +98,15 @@ def enlarged(spec, factor: float = LESSON_SCALE):
 
     out = walk(spec)
     layout = out.setdefault("layout", {})
-    font = dict(layout.get("font") or {})
-    if "size" not in font:
-        font["size"] = round(FONT_DEFAULT * factor, 1)
-    layout["font"] = font
+    default = round(FONT_DEFAULT * factor, 1)
+    layout["font"] = {"size": default} | dict(layout.get("font") or {})
+    # Streamlit's theme sizes axis ticks itself: give every axis an explicit tick size
+    for key in [k for k in layout if k.rstrip("0123456789") in ("xaxis", "yaxis")]:
+        axis = layout[key] = dict(layout[key] or {})
+        axis["tickfont"] = {"size": default} | dict(axis.get("tickfont") or {})
+    for holder in [layout.get("coloraxis") or {}] + [t for t in out.get("data", []) if isinstance(t, dict)]:
+        if isinstance(holder.get("colorbar"), dict):
+            holder["colorbar"]["tickfont"] = {"size": default} | dict(holder["colorbar"].get("tickfont") or {})
     return out
 
 
