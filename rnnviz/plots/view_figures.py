@@ -75,7 +75,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
     fig = make_subplots(rows=len(strips), cols=1, shared_xaxes=True, vertical_spacing=0.05,
                         row_heights=[p / sum(pixels) for p in pixels],
                         subplot_titles=[html_label(label) for label, _ in strips])
-    fig.update_annotations(font=dict(size=palette.FONT_TITLE, color="#222222"))  # the strip titles
+    fig.update_annotations(font=dict(size=palette.FONT_TITLE))  # the strip titles (theme text colour: light or dark page)
     hover = (f"<b>%{{x}}</b> · {t('compare_cells.position', lang=lang)} %{{x:d}}<br>"
              f"{t('compare_cells.unit', lang=lang)} %{{y}}<br>%{{z:.3f}}")
     for row, (label, panels) in enumerate(strips, start=1):
@@ -133,7 +133,7 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
         titles += [f"{c} · {t(f'compare_cells.gate_{g}', lang=lang)}" for g in gates] + [""] * (cols - len(gates))
     fig = make_subplots(rows=len(families), cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
                         vertical_spacing=0.16)
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     seen = set()
     for label, cell, sats in entries:
         row = families.index(cell) + 1
@@ -219,7 +219,7 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
     fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK)), row=1, col=1)
     fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
                       legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)), **LAYOUT)
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     return fig
 
 
@@ -244,7 +244,7 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.16,
                         subplot_titles=[t("pytorch_shapes.fig_output", lang=lang, expr=out_title),
                                         t("pytorch_shapes.fig_h_n", lang=lang, expr=f"h_n[:, {n}, :]")])
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     small = output.size + h_n.size <= 260
     text = dict(texttemplate="%{z:.2f}", textfont=dict(size=palette.FONT_TICK)) if small else {}
     fig.add_trace(go.Heatmap(z=_f32(output), coloraxis="coloraxis", xgap=1, ygap=1,
