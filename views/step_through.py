@@ -18,7 +18,7 @@ from rnnviz.core import stepping
 from rnnviz.i18n import t
 from rnnviz.plots import diagram, heatmaps
 from rnnviz.plots.tokens import visible_token
-from ui import charts, lessons, models, params, widgets
+from ui import charts, language, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
 from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
 
@@ -159,7 +159,8 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
 
     wires = stepping.wire_values(run, layer, direction, step, unit)
     nonlinearity = getattr(model.module, "nonlinearity", "tanh")
-    left, right = st.columns([1, 1], gap="small")
+    # lesson mode: text 4/3 larger, so the diagram gets more of the width (its labels keep apart)
+    left, right = st.columns([3, 2] if language.lesson_mode() else [1, 1], gap="small")
     with left:
         charts.show(diagram.cell_figure(run.cell, wires, token=tokens[step], direction=direction, focus=focus,
                                         nonlinearity=nonlinearity, unit=unit, step=step), key="st_cell")
