@@ -100,7 +100,9 @@ def enlarged(spec, factor: float = LESSON_SCALE):
     layout = out.setdefault("layout", {})
     default = round(FONT_DEFAULT * factor, 1)
     layout["font"] = {"size": default} | dict(layout.get("font") or {})
-    # Streamlit's theme sizes axis ticks itself: give every axis an explicit tick size
+    # Streamlit's theme sizes axis ticks and legends itself: give them explicit sizes
+    legend = layout["legend"] = dict(layout.get("legend") or {})
+    legend["font"] = {"size": default} | dict(legend.get("font") or {})
     for key in [k for k in layout if k.rstrip("0123456789") in ("xaxis", "yaxis")]:
         axis = layout[key] = dict(layout[key] or {})
         axis["tickfont"] = {"size": default} | dict(axis.get("tickfont") or {})
