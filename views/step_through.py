@@ -149,7 +149,7 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
             params.publish("step", 0)
     step = int(step)
     # the same line whether playing or not: Play and Next never move the diagram below
-    st.caption(t("step_through.playing", seconds=PLAY_SECONDS) if playing else "\u00a0")
+    st.caption(t("step_through.playing" if playing else "step_through.not_playing", seconds=PLAY_SECONDS))
     # No token chips here: the chain below shows every token with this step outlined, and the
     # diagram should start within a 720-pixel projector screen. Unknown words get one line.
     unknown = sorted(models.unknown_positions(choice, tokens))
