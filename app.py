@@ -34,18 +34,22 @@ st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}"
         f"{language.CHART_TEXT}{{fill:currentColor !important;fill-opacity:1 !important}}</style>")
 
 PAGES = [
+    # A course's order (issue 12): Learn first; the training lab right after Vanishing gradients;
+    # State space right after Neuron view. The default page answers at "/" (url_path=""): a default
+    # page's own url_path is reserved but never served (Streamlit 1.67), so "/gates" is a hidden alias
+    # for links made before.
     st.Page("views/learn.py", title=t("learn.page"), icon=":material/school:", url_path="learn"),
-    st.Page("views/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:",
-            url_path="gates", default=True),
-    st.Page("views/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
+    st.Page("views/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:", url_path="", default=True),
     st.Page("views/step_through.py", title=t("step_through.page"), icon=":material/step:", url_path="step-through"),
-    st.Page("views/pytorch_shapes.py", title=t("pytorch_shapes.page"), icon=":material/data_array:", url_path="pytorch-shapes"),
-    st.Page("views/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
-    st.Page("views/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
     st.Page("views/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
+    st.Page("views/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
+    st.Page("views/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
     st.Page("views/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
-    st.Page("views/ablation.py", title=t("ablation.page"), icon=":material/content_cut:", url_path="ablation"),
     st.Page("views/state_space.py", title=t("state_space.page"), icon=":material/scatter_plot:", url_path="state-space"),
+    st.Page("views/ablation.py", title=t("ablation.page"), icon=":material/content_cut:", url_path="ablation"),
+    st.Page("views/pytorch_shapes.py", title=t("pytorch_shapes.page"), icon=":material/data_array:", url_path="pytorch-shapes"),
+    st.Page("views/your_model.py", title=t("your_model.page"), icon=":material/upload_file:", url_path="your-model"),
+    st.Page("views/gate_explorer.py", title=t("app.page_gate_explorer"), icon=":material/grid_on:", url_path="gates", visibility="hidden"),
 ]
 
 page = st.navigation(PAGES)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from rnnviz.plots.palette import enlarged
+from ui.language import lesson_mode
 from ui.streamlit_internals import ReadyFigure
 
 # Plotly options: PNG export at 2× for slides; no logo; no zoom tools that fight the fixed axes.
@@ -34,7 +36,11 @@ def outline_colour() -> str:
 def show(fig: go.Figure | dict, key: str | None = None) -> None:
     """One chart, full container width (``width="stretch"``; use_container_width is deprecated).
 
-    fig: a ``go.Figure``, or a finished dict from ``rnnviz.plots.heatmaps.layer_specs`` (sent as it is)."""
+    fig: a ``go.Figure``, or a finished dict from ``rnnviz.plots.heatmaps.layer_specs`` (sent as it is).
+    In lesson mode (a projector) every chart text is drawn 4/3 larger (rnnviz.plots.palette.enlarged:
+    12 px -> 16 px), on a copy: cached figure dicts stay as they are."""
+    if lesson_mode():
+        fig = enlarged(fig if isinstance(fig, dict) else fig.to_dict())
     if isinstance(fig, dict):
         fig = ReadyFigure(fig)
     st.plotly_chart(fig, width="stretch", config=CONFIG, theme="streamlit", key=key)

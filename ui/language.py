@@ -44,8 +44,14 @@ TRUE = ("1", "true", "yes", "on")
 STEP_KEYS = ("step",)  # inputs lesson mode keeps; buttons stay too (Back / Play / Next move the step)
 
 # HIDDEN_INPUTS: the inputs lesson mode hides (data-testids, ui/streamlit_internals.py).
+# Chart text drawn in the page's own colour: the ticks of every axis (xtick, x2tick, y5tick, and the
+# colour bars' ycbcoloraxistick), every axis, chart and colour-bar title (g-xtitle, g-x2title,
+# g-gtitle, cbtitle), legends, and annotations left in the Streamlit light theme's 60 % grey (their
+# inline fill; the dark theme's default is already light; annotations with a colour of their own —
+# labels on coloured boxes — keep it).
 CHART_TEXT = ", ".join(f".js-plotly-plot {part}" for part in (
-    ".xtick text", ".ytick text", ".g-xtitle text", ".g-ytitle text", ".gtitle", ".legendtext"))
+    "g[class$='tick'] > text", ".infolayer g[class^='g-'][class$='title'] > text", ".cbtitle text", ".legendtext",
+    ".annotation-text[style*='fill: rgb(128, 132, 149)']"))
 LESSON_ROOT_PX = 20  # Streamlit's type is rem-based: 16 px -> 20 px is 1.25x on a projector
 
 

@@ -38,11 +38,12 @@ def direction_selector(num_directions: int, label: str, key: str = "direction") 
                             options=[0, 1], format_func=names.get, horizontal=True))
 
 
-def unit_selector(units: int, label: str, key: str = "unit", help: str | None = None) -> int:
+def unit_selector(units: int, label: str, key: str = "unit", help: str | None = None, default: int = 0) -> int:
     if units <= 1:
         params.publish(key, 0)
         return 0
-    return int(params.bound(st.slider, label, key=key, default=0, parse=params.integer(0, units - 1),
+    return int(params.bound(st.slider, label, key=key, default=min(default, units - 1),
+                            parse=params.integer(0, units - 1),
                             min_value=0, max_value=units - 1, help=help))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from rnnviz import Trace, models
+from rnnviz import Trace, model_names, models
 from rnnviz.i18n import t
 from rnnviz.models.text import LEVELS
 from ui import params, user_model
@@ -75,9 +75,9 @@ def format_metrics(metrics: dict) -> str:
         if (not isinstance(value, (int, float)) or isinstance(value, bool)
                 or key.endswith(("_size", "_chars", "_seed", "_count"))):
             continue
-        name = key.replace("_", " ")
+        name = model_names.metric(key)
         parts.append(f"{name} {100 * value:.1f}%" if "accuracy" in key and 0 <= value <= 1 else f"{name} {value:.3g}")
-    return ", ".join(parts[:3])
+    return model_names.separator().join(parts[:3])
 
 
 def get_model(choice: Choice) -> models.Model:
@@ -125,8 +125,10 @@ def default_model_name() -> str:
     return PREFERRED_DEFAULT if PREFERRED_DEFAULT in names else UNTRAINED
 
 
-def model_picker(container=None) -> Choice:
-    """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens."""
+def model_picker(container=None, default: str | None = None) -> Choice:
+    """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens.
+
+    default: this page's first model when the URL and the session have none (if it is shipped)."""
     box = container or st.sidebar
     rows = {row["name"]: row for row in shipped_models()}
     uploaded = user_model.current()  # this session's own upload only (content-hash name)
@@ -139,11 +141,12 @@ def model_picker(container=None) -> Choice:
             return t("controls.uploaded", source=uploaded.config["source"])
         row = rows[name]
         shape = f"{row['io_shape']} · " if row["io_shape"] else ""
-        metric = format_metrics(row["metrics"])
-        return f"{shape}{row['title']}" + (f" — {metric}" if metric else "")
+        # short and distinct (the cell stays visible in a narrow sidebar); metrics go in the caption
+        return f"{shape}{model_names.short(name, row['title'])}"
 
     with box:
-        name = params.bound(st.selectbox, t("controls.model"), key="model", default=default_model_name(),
+        first = default if default in rows else default_model_name()
+        name = params.bound(st.selectbox, t("controls.model"), key="model", default=first,
                             parse=params.choice(options), options=options, format_func=label,
                             help=t("controls.model_help"))
         if name != UNTRAINED:

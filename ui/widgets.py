@@ -15,7 +15,8 @@ from rnnviz.i18n import t
 from rnnviz.models.text import MAX_TOKENS
 from ui import params
 
-DEFAULT_SENTENCE = "What time is it ?"
+# A negation: the trained sentiment models flip on "not", and the pages open on it (issue 12).
+DEFAULT_SENTENCE = "the film was not good"
 MAX_SENTENCE_CHARS = 20_000  # the box refuses more; tokens are capped separately (MAX_TOKENS)
 
 
@@ -59,16 +60,18 @@ def token_chips(tokens: Sequence[str], unknown: set[int] = frozenset(), selected
     st.html(chips_html(tokens, unknown, selected, t("controls.unknown_token")))
 
 
-def step_unit_selectors(tokens: Sequence[str], units: int, columns=None) -> tuple[int, int]:
+def step_unit_selectors(tokens: Sequence[str], units: int, columns=None,
+                        default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
     """A time step and a unit (kept in the URL); every heatmap outlines that column and that row.
 
-    columns: two containers to draw them in (default: one under the other, here)."""
+    columns: two containers to draw them in (default: one under the other, here).
+    default: (step, unit) when neither the URL nor this session has one."""
     steps = len(tokens)
     step = unit = 0
     step_box, unit_box = columns or (st.container(), st.container())
     if steps > 1:  # a slider needs two values; one token has only step 0
         step = params.bound(
-            step_box.select_slider, t("controls.step"), key="step", default=0,
+            step_box.select_slider, t("controls.step"), key="step", default=min(default[0], steps - 1),
             parse=params.integer(0, steps - 1), options=list(range(steps)),
             format_func=lambda i: f"{i} · {visible_token(tokens[i], 20)}", help=t("controls.step_help"),
         )
@@ -76,7 +79,7 @@ def step_unit_selectors(tokens: Sequence[str], units: int, columns=None) -> tupl
         params.publish("step", 0)
     if units > 1:
         unit = params.bound(
-            unit_box.slider, t("controls.unit"), key="unit", default=0,
+            unit_box.slider, t("controls.unit"), key="unit", default=min(default[1], units - 1),
             parse=params.integer(0, units - 1), min_value=0, max_value=units - 1,
             help=t("controls.unit_help"),
         )

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import quantities
+from rnnviz import model_names, quantities
 from rnnviz.analysis import ablation
+from rnnviz.analysis.defaults import ForceChoice, flipping_force
 from rnnviz.i18n import t
 from rnnviz.models import ClassProbabilities, NextTokens, Translation
 from rnnviz.plots import ablation as ablation_plots
@@ -38,11 +39,25 @@ def _listed(values: list[int]) -> str:
     return shown + (", …" if len(values) > MAX_LISTED else "")
 
 
-def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
-    """The sidebar form: what to force, to which value, where."""
+@st.cache_data(max_entries=32, show_spinner=False)
+def _flipping_force(choice: models.Choice, tokens: tuple[str, ...]) -> ForceChoice | None:
+    return flipping_force(models.get_model(choice), tokens)
+
+
+def first_force(choice: models.Choice, tokens: list[str]) -> ForceChoice | None:
+    """The first screen's force: one that flips the shipped classifier's decision on this sentence
+    (rnnviz.analysis.defaults), searched only when this session has chosen no force yet."""
+    fresh = not any(key in st.session_state for key in ("force", params.KEEP + "force")) and "force" not in st.query_params
+    if not fresh or not choice.trained or choice.name.startswith(models.UPLOAD_PREFIX):
+        return None
+    return _flipping_force(choice, tuple(tokens))
+
+
+def force_controls(model, tokens: list[str], cell: str, first: ForceChoice | None = None) -> ablation.ForceSpec:
+    """The sidebar form: what to force, to which value, where (``first``: the computed default)."""
     st.subheader(t("ablation.force_heading"))
     options = list(quantities.FORCEABLE[cell])
-    default = quantities.KEEP_GATE[cell] or "hidden_state"
+    default = first.name if first else quantities.KEEP_GATE[cell] or "hidden_state"
     name = params.bound(st.selectbox, t("ablation.force"), key="force", default=default,
                         parse=params.choice(options), options=options, on_change=_preset,
                         format_func=lambda n: t(quantities.LABEL_KEY[n]), help=t("ablation.force_help"))
@@ -55,12 +70,14 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
         return v
 
     value = params.bound(st.slider, t("ablation.force_value"), key="force_value",
-                         default=ablation.PRESET.get(name, 0.0), parse=parse_value, min_value=lo,
+                         default=first.value if first and first.name == name else ablation.PRESET.get(name, 0.0),
+                         parse=parse_value, min_value=lo,
                          max_value=hi, step=0.05)
     units = lessons.bound_multiselect(t("ablation.units"), key="force_units", options=range(model.hidden_size),
                                       default=[], help=t("ablation.units_help"))
+    first_steps = [first.step] if first and first.step is not None and first.step < len(tokens) else []
     steps = lessons.bound_multiselect(t("ablation.steps"), key="force_steps", options=range(len(tokens)),
-                                      default=[], help=t("ablation.steps_help"),
+                                      default=first_steps, help=t("ablation.steps_help"),
                                       format_func=lambda i: f"{i} · {visible_token(tokens[i], 12)}")
     layer = ALL
     if model.num_layers > 1:
@@ -102,6 +119,8 @@ def show_prediction(model, tokens, original, forced) -> None:
     st.subheader(t("ablation.prediction_heading"))
     match original.prediction, forced.prediction:
         case ClassProbabilities(probabilities=before), ClassProbabilities(probabilities=after):
+            before = {model_names.label(k): v for k, v in before.items()}  # labels in the reader's language
+            after = {model_names.label(k): v for k, v in after.items()}
             left, right = st.columns([3, 2], vertical_alignment="center")
             with left:
                 charts.show(ablation_plots.classify_figure(before, after), key="ab_classify")
@@ -167,7 +186,7 @@ def render() -> None:
     with st.sidebar:
         if not choice.trained:
             st.caption(t("ablation.untrained_note"))
-        spec = force_controls(model, tokens, model.cell)
+        spec = force_controls(model, tokens, model.cell, first_force(choice, tokens))
     spec.check(model.cell)
     st.markdown(summary(spec, tokens, model.bidirectional))
     widgets.token_chips(tokens, models.unknown_positions(choice, tokens))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import Trace, quantities
+from rnnviz import Trace, model_names, quantities
 from rnnviz.analysis.reference_text import for_level
 from rnnviz.analysis.saturation import gate_saturation
 from rnnviz.i18n import t
@@ -91,6 +91,7 @@ def predictions(runs: dict[str, Trace]) -> None:
     st.markdown(f"**{t('compare_cells.predictions')}**")
     for column, (variant, probs) in zip(st.columns(len(shown)), shown.items()):
         label, p = max(probs.items(), key=lambda kv: kv[1])
+        label = model_names.label(label)  # in the reader's language
         column.progress(float(p), text=t("compare_cells.prediction_value", cell=variant, label=label, p=p))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import Trace, quantities
+from rnnviz import Trace, model_names, quantities
+from rnnviz.analysis.defaults import striking_step_unit
 from rnnviz.i18n import t
 from rnnviz.models import ClassProbabilities, NextTokens, Translation
 from rnnviz.plots import heatmaps
@@ -21,8 +22,8 @@ WIDE_SENTENCE = 24  # more tokens than this: one heatmap per row instead of two
 
 def model_summary(choice: models.Choice, model) -> None:
     if choice.trained:
-        st.caption(t("gate_explorer.trained_caption", title=model.title, cell=choice_cell_label(model),
-                     task=model.task, io_shape=model.io_shape or "—"))
+        st.caption(t("gate_explorer.trained_caption", title=model_names.title(model.name, model.title),
+                     cell=choice_cell_label(model), task=model_names.task(model.task), io_shape=model.io_shape or "—"))
         metric = models.format_metrics(model.metrics)
         if metric:
             st.caption(t("gate_explorer.metrics", metrics=metric))
@@ -43,7 +44,7 @@ def show_prediction(prediction, tokens: list[str], step: int) -> None:
     match prediction:
         case ClassProbabilities(probabilities=probs):
             for label, p in sorted(probs.items(), key=lambda kv: -kv[1]):
-                st.progress(float(p), text=t("gate_explorer.probability", label=label, p=100 * float(p)))
+                st.progress(float(p), text=t("gate_explorer.probability", label=model_names.label(label), p=100 * float(p)))
         case NextTokens():
             st.caption(t("gate_explorer.next_token_caption", position=step))
             rows = [{t("gate_explorer.next_token"): visible_token(tok, 20),
@@ -81,6 +82,14 @@ def show_equations(cell: str, bidirectional: bool) -> None:
     st.caption(t("gate_explorer.equations_source"))
 
 
+def first_step_unit(run: Trace, tokens: tuple[str, ...]) -> tuple[int, int]:
+    """The default step and unit: where the first heatmaps visibly change (the negation's step and
+    the unit that reacts most there), computed only when this session has no step or unit yet."""
+    if "step" in st.session_state and "unit" in st.session_state:
+        return 0, 0  # not used: the session's own values win (ui.params.seed)
+    return striking_step_unit({name: run.get(name, 0, 0) for name in run.quantities}, tokens)
+
+
 @st.fragment
 @safe
 def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
@@ -95,21 +104,15 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
         controls, side = st.container(), None
     with controls:
         chips = st.container()  # drawn after the step is chosen (the chip of that step is marked)
-        step, unit = widgets.step_unit_selectors(tokens, run.units, columns=st.columns(2))
+        step, unit = widgets.step_unit_selectors(tokens, run.units, columns=st.columns(2),
+                                                 default=first_step_unit(run, tokens))
         with chips:
             widgets.token_chips(tokens, models.unknown_positions(choice, tokens), selected=step)
-        # Closed expanders cost nothing: their content is built only while open (ui.lazy).
-        values_box, equations_box = st.columns(2)
-        lazy.expander(t("gate_explorer.readout", position=step, unit=unit), lambda: show_readout(run, step, unit),
-                      key="gx_readout", container=values_box)
-        lazy.expander(t("gate_explorer.equations_title", cell=run.cell),
-                      lambda: show_equations(run.cell, run.num_directions == 2), key="gx_equations",
-                      container=equations_box)
+        if run.cell == "GRU":  # one line here; the full note under the heatmaps (keeps them on screen)
+            st.caption(t("gate_explorer.gru_convention_short"))
     if side is not None:
         with side:
             show_prediction(run.prediction, tokens, step)
-    if run.cell == "GRU":
-        st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
     # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/heatmaps.py)
     grid = heatmaps.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
@@ -125,6 +128,17 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
             for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
                 with column:
                     charts.show(fig, key=f"heatmap-{layer}-{name}")
+
+    # Notes under the heatmaps, so the heatmaps start on a 1280×720 projector's first screen.
+    # Closed expanders cost nothing: their content is built only while open (ui.lazy).
+    values_box, equations_box = st.columns(2)
+    lazy.expander(t("gate_explorer.readout", position=step, unit=unit), lambda: show_readout(run, step, unit),
+                  key="gx_readout", container=values_box)
+    lazy.expander(t("gate_explorer.equations_title", cell=run.cell),
+                  lambda: show_equations(run.cell, run.num_directions == 2), key="gx_equations",
+                  container=equations_box)
+    if run.cell == "GRU":
+        st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
 
 @safe

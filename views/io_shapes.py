@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from rnnviz import model_names
 from rnnviz.i18n import t
 from rnnviz.models import io_examples
 from rnnviz.models.seq2seq import TARGET_CHARS
@@ -55,7 +56,7 @@ def pick_model(shape: str, key: str) -> str | None:
     if not names:
         st.info(t("io_shapes.not_shipped", shape=shape, what=t(WHAT_KEYS[shape])), icon=":material/hourglass_top:")
         return None
-    titles = {r["name"]: r["title"] for r in models.shipped_models()}
+    titles = {r["name"]: model_names.title(r["name"], r["title"]) for r in models.shipped_models()}
     return params.bound(st.selectbox, t("io_shapes.model"), key=key, default=names[0],
                         parse=params.choice(names), options=names,
                         format_func=lambda n: f"{titles.get(n, n)} ({n})")
@@ -136,7 +137,7 @@ def section_n_to_1(text: str) -> None:
         st.info(t("io_shapes.empty"), icon=":material/edit:")
         return
     run = models.run_model(choice, tuple(tokens))
-    probs = run.prediction.probabilities if run.prediction is not None else {}
+    probs = {model_names.label(k): v for k, v in run.prediction.probabilities.items()} if run.prediction is not None else {}
     label, p = max(probs.items(), key=lambda kv: kv[1]) if probs else ("", 0.0)
     outputs = [""] * (len(tokens) - 1) + [f"{label} {p:.0%}"]
     charts.show(diagram("N→1", len(tokens), inputs=tokens, outputs=outputs), key="io-diagram-n1")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from rnnviz import Trace, quantities
 from rnnviz.analysis import annotations
+from rnnviz.analysis.defaults import TEMPEST_PASSAGE, best_annotation
 from rnnviz.i18n import t
 from rnnviz.models import NextTokens
 from rnnviz.plots import heatmaps, neuron
@@ -22,6 +23,12 @@ from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
 
 SOURCES = ("sentence", "reference")
+FIRST_MODEL = "shakespeare-lstm"  # Karpathy et al.'s setting: a character LSTM reading a play
+FIRST_SOURCE = "reference"        # a passage of the model's own domain, long enough for a correlation
+PICK_BEST = "_nv_pick_best"        # set when the best unit should be selected again (model / property changed)
+LAST_MODEL = "_nv_model"
+VISITED = "_nv_visited"
+RESET_ON_SWITCH = ("annotation", "layer", "direction", "unit")
 SOURCE_KEYS = {"sentence": "neuron_view.source_sentence", "reference": "neuron_view.source_reference"}
 ANNOTATION_KEYS = {
     "inside_quotes": "neuron_view.ann_inside_quotes", "inside_brackets": "neuron_view.ann_inside_brackets",
@@ -39,6 +46,62 @@ FEW_STEPS = 30  # fewer defined steps than this: the finder warns that r is only
 ARROW = {0: " →", 1: " ←"}
 
 
+def reference_text(level: str) -> str:
+    """The reference passage in the model's domain: The Tempest for characters, prose for words."""
+    return TEMPEST_PASSAGE if level == "char" else t("neuron_view.reference_text")
+
+
+def reset_on_model_switch(name: str) -> None:
+    """Another model: forget the property and unit of the previous one (a word property on a
+    character model, a unit number of another network), so the defaults apply again."""
+    last = st.session_state.get(LAST_MODEL)
+    st.session_state[LAST_MODEL] = name
+    if last is None or last == name:
+        return
+    for key in RESET_ON_SWITCH:
+        st.session_state.pop(key, None)
+        st.session_state.pop(params.KEEP + key, None)
+        st.query_params.pop(key, None)
+    st.session_state[PICK_BEST] = True
+
+
+def _pick_best_again() -> None:
+    st.session_state[PICK_BEST] = True
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def first_property(choice: models.Choice, tokens: tuple[str, ...], quantity: str, level: str) -> str | None:
+    """The property whose best unit tracks it most closely on this text (rnnviz.analysis.defaults)."""
+    run = models.run_model(choice, tokens)
+    arrays = {(layer, d): run.get(quantity, layer, d)
+              for layer in range(run.num_layers) for d in range(run.num_directions)}
+    found = best_annotation(arrays, tokens, level)
+    return None if found is None else found[0]
+
+
+def default_annotation(choice: models.Choice, tokens: list[str], level: str, quantity: str, task: str) -> str:
+    options = annotations.names_for(level)
+    if task in TASK_ANNOTATION:
+        return TASK_ANNOTATION[task]
+    return first_property(choice, tuple(tokens), quantity, level) or DEFAULT_ANNOTATION.get(level, options[0])
+
+
+def preselect_best_unit(run: Trace, tokens: list[str], level: str, quantity: str, annotation: str) -> None:
+    """Put the unit that tracks ``annotation`` best in the layer / direction / unit selectors, on this
+    page's first run and after a model or property change (never over a unit from the URL)."""
+    fresh = not st.session_state.get(VISITED) and "unit" not in st.query_params  # this page's first run
+    st.session_state[VISITED] = True
+    if not (st.session_state.pop(PICK_BEST, False) or fresh):
+        return
+    arrays = {(layer, d): run.get(quantity, layer, d)
+              for layer in range(run.num_layers) for d in range(run.num_directions)}
+    try:
+        best = annotations.rank_units(arrays, annotations.annotate(annotation, tokens, level), top=1)[0]
+    except (ValueError, IndexError):  # the property never changes on this text
+        return
+    _use(best.layer, best.direction, best.unit)
+
+
 def _use(layer: int, direction: int, unit: int) -> None:
     st.session_state["layer"], st.session_state["direction"], st.session_state["unit"] = layer, direction, unit
 
@@ -54,19 +117,20 @@ def ranking_csv(scores: list[annotations.UnitScore], annotation: str, quantity: 
 
 
 def unit_finder(run: Trace, tokens: list[str], level: str, quantity: str, unit_values, zrange,
-                unit: int, bidirectional: bool, task: str = "") -> list[annotations.UnitScore]:
-    st.subheader(t("neuron_view.finder_heading"))
-    label = t(quantities.LABEL_KEY[quantity])
-    st.caption(t("neuron_view.finder_intro", quantity=label))
+                unit: int, bidirectional: bool, default: str, line_box) -> list[annotations.UnitScore]:
+    """The property and the unit's line over the text (in ``line_box``, above the coloured text:
+    the page's chart on the first screen), then the ranking of every unit."""
     options = annotations.names_for(level)
-    name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
-                        default=TASK_ANNOTATION.get(task, DEFAULT_ANNOTATION.get(level, options[0])),
-                        parse=params.choice(options),
-                        options=options, format_func=lambda n: t(ANNOTATION_KEYS[n]),
-                        help=t("neuron_view.annotation_help"))
-    values = annotations.annotate(name, tokens, level)
-    charts.show(neuron.unit_figure(tokens, unit_values, quantity, zrange, unit=unit, annotation=values,
-                                   annotation_label=t(ANNOTATION_KEYS[name])), key="nv_unit")
+    with line_box:
+        name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
+                            default=default, parse=params.choice(options), on_change=_pick_best_again,
+                            options=options, format_func=lambda n: t(ANNOTATION_KEYS[n]),
+                            help=t("neuron_view.annotation_help"))
+        values = annotations.annotate(name, tokens, level)
+        charts.show(neuron.unit_figure(tokens, unit_values, quantity, zrange, unit=unit, annotation=values,
+                                       annotation_label=t(ANNOTATION_KEYS[name])), key="nv_unit")
+    st.subheader(t("neuron_view.finder_heading"))
+    st.caption(t("neuron_view.finder_intro", quantity=t(quantities.LABEL_KEY[quantity])))
     arrays = {(layer, d): run.get(quantity, layer, d)
               for layer in range(run.num_layers) for d in range(run.num_directions)}
     try:
@@ -109,13 +173,16 @@ def render() -> None:
     st.title(t("neuron_view.title"))
     st.caption(t("neuron_view.intro"))
 
-    choice = models.model_picker()
+    choice = models.model_picker(default=FIRST_MODEL)
+    reset_on_model_switch(choice.name)
     model = models.get_model(choice)
-    text = widgets.sentence_input()
-    source = params.bound(st.radio, t("neuron_view.source"), key="source", default=SOURCES[0],
+    text_box, source_box = st.columns([3, 2], vertical_alignment="bottom")  # one row: the unit's text sooner
+    text = widgets.sentence_input(text_box)
+    source = params.bound(source_box.radio, t("neuron_view.source"), key="source", default=FIRST_SOURCE,
                           parse=params.choice(SOURCES), options=list(SOURCES),
-                          format_func=lambda s: t(SOURCE_KEYS[s]), horizontal=True, help=t("neuron_view.source_help"))
-    raw = text if source == "sentence" else t("neuron_view.reference_text")
+                          format_func=lambda s: t(SOURCE_KEYS[s]), horizontal=True, help=t("neuron_view.source_help"),
+                          on_change=_pick_best_again)
+    raw = text if source == "sentence" else reference_text(model.level)
     tokens, total = models.tokens_for(choice, raw)
     if not widgets.length_notes(tokens, total, t("neuron_view.empty_prompt")):
         return
@@ -124,9 +191,15 @@ def render() -> None:
 
     with st.sidebar:
         options = list(run.quantities)
-        quantity = params.bound(st.selectbox, t("neuron_view.quantity"), key="quantity", default="hidden_state",
-                                parse=params.choice(options), options=options,
+        # an LSTM's cell state first: Karpathy et al.'s quote and bracket cells are cells of c
+        first_quantity = "cell_state" if "cell_state" in options else "hidden_state"
+        quantity = params.bound(st.selectbox, t("neuron_view.quantity"), key="quantity", default=first_quantity,
+                                parse=params.choice(options), options=options, on_change=_pick_best_again,
                                 format_func=lambda n: t(quantities.LABEL_KEY[n]))
+        first = default_annotation(choice, tokens, model.level, quantity, model.task)
+        current = st.session_state.get("annotation")
+        annotation = current if current in annotations.names_for(model.level) else first
+        preselect_best_unit(run, tokens, model.level, quantity, annotation)
         layer = lessons.layer_selector(run.num_layers, t("neuron_view.layer"))
         direction = lessons.direction_selector(run.num_directions, t("neuron_view.direction"))
         units = run.get(quantity, layer, direction).shape[1]
@@ -145,12 +218,13 @@ def render() -> None:
     unit_values = run.get(quantity, layer, direction)[:, unit]
     st.subheader(t("neuron_view.text_heading", quantity=t(quantities.LABEL_KEY[quantity]), layer=layer + 1,
                    direction=ARROW[direction] if bidirectional else "", unit=unit))
+    line_box = st.container()  # the property and the unit's line, drawn by unit_finder
     st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction.top() if show_top else None,
                              compact=model.level == "char"))
     if show_top:
         st.caption(t("neuron_view.top_caption"))
 
-    unit_finder(run, tokens, model.level, quantity, unit_values, zrange, unit, bidirectional, model.task)
+    unit_finder(run, tokens, model.level, quantity, unit_values, zrange, unit, bidirectional, first, line_box)
     lessons.export_buttons(model, tokens, stem=lessons.safe_stem(model.name, source, "trace"), area="neuron_view",
                            key="nv_export")
 

@@ -2,7 +2,8 @@
 dimensions, and a picture of which slice of ``output`` equals which row of ``h_n``.
 
 Thin page: controls (kept in the URL) -> ``rnnviz.analysis.shapes`` (rules + a real torch run) ->
-``rnnviz.plots.view_figures.shapes_figure``. The defaults are the lecture notes' ``nn.RNN(5, 6, 1)``.
+``rnnviz.plots.view_figures.shapes_figure``. The first screen is a 2-layer bidirectional LSTM; the
+lecture notes' ``nn.RNN(5, 6, 1)`` is described in the sidebar.
 """
 
 from __future__ import annotations
@@ -27,13 +28,19 @@ MEANING_KEYS = {"input": "pytorch_shapes.meaning_input", "h0": "pytorch_shapes.m
                 "h_n": "pytorch_shapes.meaning_h_n", "c_n": "pytorch_shapes.meaning_c_n"}
 
 
-def _flag(label: str, key: str) -> bool:
-    return bool(params.bound(st.toggle, label, key=key, default=False, parse=lambda raw: BOOL[raw]))
+# The first screen: a 2-layer bidirectional LSTM, where the slice picture has something to show
+# (the backward final state at output[0], the lower layer's states only in h_n); the lecture notes'
+# nn.RNN(5, 6, 1) is one click away (Module: RNN, layers 1, bidirectional off).
+DEFAULT = shapes.ShapeConfig(cell="LSTM", num_layers=2, bidirectional=True, seq_len=4)
+
+
+def _flag(label: str, key: str, default: bool = False) -> bool:
+    return bool(params.bound(st.toggle, label, key=key, default=default, parse=lambda raw: BOOL[raw]))
 
 
 def controls() -> tuple[shapes.ShapeConfig, int]:
     """Sidebar controls, each kept in the URL (keys ps_*). -> (configuration, batch element n)"""
-    d = shapes.ShapeConfig()
+    d = DEFAULT
     with st.sidebar:
         st.markdown(f"**{t('pytorch_shapes.controls')}**")
         cell = params.bound(st.segmented_control, t("pytorch_shapes.cell"), key="ps_cell", default=d.cell,
@@ -60,7 +67,7 @@ def controls() -> tuple[shapes.ShapeConfig, int]:
             index = params.bound(st.number_input, t("pytorch_shapes.batch_index"), key="ps_n", default=0,
                                  parse=params.integer(0, int(batch) - 1), min_value=0,
                                  max_value=int(batch) - 1, step=1)
-        bidirectional = _flag(t("pytorch_shapes.bidirectional"), "ps_bi")
+        bidirectional = _flag(t("pytorch_shapes.bidirectional"), "ps_bi", default=d.bidirectional)
         batch_first = _flag(t("pytorch_shapes.batch_first"), "ps_bf")
         proj = 0
         if cell == "LSTM" and hidden > 1:
@@ -122,6 +129,19 @@ def render() -> None:
         return
     arrays, equal, shape_ok = torch_run(cfg)
 
+    # The slice picture first (the lesson of this page), so it starts on a 1280×720 first screen;
+    # the call and the table of shapes follow.
+    st.subheader(t("pytorch_shapes.slices_heading"))
+    for e, ok in zip(rep.equalities, equal):
+        direction = t("pytorch_shapes.forward") if e.direction == 0 else t("pytorch_shapes.backward")
+        key = "pytorch_shapes.equal_ok" if ok else "pytorch_shapes.equal_bad"
+        st.markdown(t(key, output=e.output_text, h_n=e.h_n_text, layer=e.layer + 1, direction=direction))
+    output = arrays["output"][n] if cfg.batch_first else arrays["output"][:, n]  # (L, D·H_out)
+    fig = view_figures.shapes_figure(output, arrays["h_n"][:, n], rep.equalities, hidden_out=cfg.h_out,
+                                     num_layers=cfg.num_layers, directions=cfg.directions, batch_index=n,
+                                     batch_first=cfg.batch_first)
+    charts.show(fig, key="shapes-figure")
+    st.caption(t("pytorch_shapes.picture_caption"))
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.subheader(t("pytorch_shapes.code_heading"))
@@ -136,17 +156,6 @@ def render() -> None:
         st.subheader(t("pytorch_shapes.tensors_heading"))
         tensor_table(rep)
 
-    st.subheader(t("pytorch_shapes.slices_heading"))
-    for e, ok in zip(rep.equalities, equal):
-        direction = t("pytorch_shapes.forward") if e.direction == 0 else t("pytorch_shapes.backward")
-        key = "pytorch_shapes.equal_ok" if ok else "pytorch_shapes.equal_bad"
-        st.markdown(t(key, output=e.output_text, h_n=e.h_n_text, layer=e.layer + 1, direction=direction))
-    output = arrays["output"][n] if cfg.batch_first else arrays["output"][:, n]  # (L, D·H_out)
-    fig = view_figures.shapes_figure(output, arrays["h_n"][:, n], rep.equalities, hidden_out=cfg.h_out,
-                                     num_layers=cfg.num_layers, directions=cfg.directions, batch_index=n,
-                                     batch_first=cfg.batch_first)
-    charts.show(fig, key="shapes-figure")
-    st.caption(t("pytorch_shapes.picture_caption"))
     notes(rep)
     st.download_button(t("pytorch_shapes.download_npz"), data=lambda: arrays_npz(arrays),
                        file_name=file_stem("torch", cfg.cell, f"L{cfg.seq_len}", f"N{cfg.batch_size}") + ".npz",

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import Trace, quantities
+from rnnviz import Trace, model_names, quantities
+from rnnviz.analysis.defaults import striking_step_unit
 from rnnviz.core import stepping
 from rnnviz.i18n import t
 from rnnviz.plots import diagram, heatmaps
 from rnnviz.plots.tokens import visible_token
-from ui import charts, lessons, models, params, widgets
+from ui import charts, language, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
 from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
 
@@ -57,9 +58,18 @@ def _pause() -> None:
     st.session_state[PLAYING] = False
 
 
+def striking_unit(run: Trace, tokens: list[str]) -> int:
+    """The default unit: the one that changes most at the sentence's negation (or its busiest step),
+    computed only when this session has no unit yet (rnnviz.analysis.defaults)."""
+    if "unit" in st.session_state:
+        return 0  # not used: the session's own value wins (ui.params.seed)
+    return striking_step_unit({name: run.get(name, 0, 0) for name in run.quantities}, tokens)[1]
+
+
 def model_caption(choice: models.Choice, model) -> None:
     if choice.trained:
-        st.caption(t("step_through.model_trained", title=model.title, task=model.task))
+        st.caption(t("step_through.model_trained", title=model_names.title(model.name, model.title),
+                     task=model_names.task(model.task)))
     else:
         st.caption(t("step_through.model_untrained", cell=choice.cell))
 
@@ -138,8 +148,8 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
             step = 0
             params.publish("step", 0)
     step = int(step)
-    if playing:
-        st.caption(t("step_through.playing", seconds=PLAY_SECONDS))
+    # the same line whether playing or not: Play and Next never move the diagram below
+    st.caption(t("step_through.playing" if playing else "step_through.not_playing", seconds=PLAY_SECONDS))
     # No token chips here: the chain below shows every token with this step outlined, and the
     # diagram should start within a 720-pixel projector screen. Unknown words get one line.
     unknown = sorted(models.unknown_positions(choice, tokens))
@@ -149,7 +159,8 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
 
     wires = stepping.wire_values(run, layer, direction, step, unit)
     nonlinearity = getattr(model.module, "nonlinearity", "tanh")
-    left, right = st.columns([1, 1], gap="small")
+    # lesson mode: text 4/3 larger, so the diagram gets more of the width (its labels keep apart)
+    left, right = st.columns([3, 2] if language.lesson_mode() else [1, 1], gap="small")
     with left:
         charts.show(diagram.cell_figure(run.cell, wires, token=tokens[step], direction=direction, focus=focus,
                                         nonlinearity=nonlinearity, unit=unit, step=step), key="st_cell")
@@ -197,7 +208,8 @@ def render() -> None:
     with st.sidebar:  # the lesson's own controls under the model, so the diagram starts high on screen
         layer = lessons.layer_selector(run.num_layers, t("step_through.layer"))
         direction = lessons.direction_selector(run.num_directions, t("step_through.direction"))
-        unit = lessons.unit_selector(model.hidden_size, t("step_through.unit"), help=t("step_through.unit_help"))
+        unit = lessons.unit_selector(model.hidden_size, t("step_through.unit"), help=t("step_through.unit_help"),
+                                     default=striking_unit(run, tokens))
         options = list(run.quantities)
         focus = params.bound(st.selectbox, t("step_through.focus"), key="focus",
                              default=DEFAULT_FOCUS[run.cell], parse=params.choice(options), options=options,

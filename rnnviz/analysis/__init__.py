@@ -1,2 +1,2 @@
 """Numbers computed from traces and texts, no drawing: saturation, annotations, shapes, export,
-gradient statistics, ablation maths and the reference texts."""
+gradient statistics, ablation maths, the reference texts and the first-screen defaults."""

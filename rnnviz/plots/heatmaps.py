@@ -56,11 +56,10 @@ def value_range(name: str, arrays: Sequence[np.ndarray]) -> tuple[float, float]:
     return -bound, bound
 
 
-def _coloraxis(name: str, zmin: float, zmax: float) -> dict:
-    return dict(
-        colorscale=palette.scale_for(name), cmin=zmin, cmax=zmax,
-        colorbar=dict(thickness=10, len=1.0, outlinewidth=0, tickfont=dict(size=palette.FONT_COLORBAR)),
-    )
+def _coloraxis(name: str, zmin: float, zmax: float, lang: str | None = None) -> dict:
+    sequential = palette.scale_for(name) is palette.GATE_SCALE
+    return dict(colorscale=palette.scale_for(name), cmin=zmin, cmax=zmax,
+                colorbar=palette.colorbar(sequential, lang, len=1.0))
 
 
 def _drop_none(mapping: dict) -> dict:
@@ -178,7 +177,7 @@ def heatmap_spec(
     layout.update(
         title=dict(text=t("figures.title", lang=lang, quantity=label, layer=layer + 1),
                    font=dict(size=palette.FONT_TITLE), x=0, xanchor="left"),
-        coloraxis=_coloraxis(name, zmin, zmax),
+        coloraxis=_coloraxis(name, zmin, zmax, lang),
         height=panel_px * n + int(gap * panel_px * n) + 150,
         margin=dict(l=60, r=10, t=40, b=70),
         # Plotly's built-in "none" template, written out (what go.Figure expands template="none" to):

@@ -16,6 +16,7 @@ import math
 import plotly.colors
 
 from rnnviz import quantities
+from rnnviz.i18n import t
 
 
 def _hex_scale(colours: list[str], positions: list[float]) -> list[list]:
@@ -56,9 +57,10 @@ SLICE_COLOURS = ("#000000", "#CC79A7")  # forward, backward
 ORIGINAL, FORCED = "#7f7f7f", "#d95f02"  # ablation: the untouched run, the forced one
 
 # ----------------------------------------------------------------------------- font sizes (px)
-FONT_DENSE_TICK = 9   # tick labels when many tokens share the axis
-FONT_SMALL = 10       # small multiples' tick labels
-FONT_COLORBAR = 11    # colour bar ticks
+# Nothing below 12 px: the smallest text must still read at the back of a classroom (issue 12).
+FONT_DENSE_TICK = 12  # tick labels when many tokens share the axis (builders thin the ticks instead)
+FONT_SMALL = 12       # small multiples' tick labels
+FONT_COLORBAR = 12    # colour bar ticks and titles
 FONT_TICK = 12        # axis ticks and axis titles of the heatmaps and views
 FONT_AXIS = 13        # axis titles, token ticks
 FONT_LEGEND = 14      # legends and hover labels
@@ -66,6 +68,48 @@ FONT_LABEL = 15       # diagram labels, panel titles, category ticks
 FONT_TITLE = 16       # figure and strip titles
 FONT_HEADING = 17     # the cell diagram's heading
 FONT_BIG = 26         # a single big value (a translation, an ellipsis in a diagram)
+FONT_DEFAULT = 12     # text a builder leaves unsized (Plotly's default)
+LESSON_SCALE = 4 / 3  # lesson mode (a projector): every chart text × 4/3, so 12 px -> 16 px
+
+
+def colorbar(sequential: bool, lang: str | None = None, **extra) -> dict:
+    """A colour bar titled with what its colours mean ("yellow = open / dark = closed" for σ gates,
+    "red > 0 / blue < 0" for signed quantities), horizontal title (never rotated CJK)."""
+    key = "figures.colorbar_gate" if sequential else "figures.colorbar_signed"
+    return dict(title=dict(text=t(key, lang=lang), side="top", font=dict(size=FONT_COLORBAR)),
+                thickness=10, outlinewidth=0, tickfont=dict(size=FONT_COLORBAR)) | extra
+
+
+_FONT_KEYS = ("font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "titlefont")
+
+
+def enlarged(spec, factor: float = LESSON_SCALE):
+    """A copy of a figure dict with every font size × ``factor`` (lesson mode). Unsized layout text
+    gets ``FONT_DEFAULT × factor``. Only dicts and lists of dicts are copied; arrays are shared."""
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            out = {k: walk(v, k) for k, v in node.items()}
+            if key in _FONT_KEYS and isinstance(out.get("size"), (int, float)):
+                out["size"] = round(out["size"] * factor, 1)
+            return out
+        if isinstance(node, list) and node and isinstance(node[0], dict):
+            return [walk(v, key) for v in node]
+        return node
+
+    out = walk(spec)
+    layout = out.setdefault("layout", {})
+    default = round(FONT_DEFAULT * factor, 1)
+    layout["font"] = {"size": default} | dict(layout.get("font") or {})
+    # Streamlit's theme sizes axis ticks and legends itself: give them explicit sizes
+    legend = layout["legend"] = dict(layout.get("legend") or {})
+    legend["font"] = {"size": default} | dict(legend.get("font") or {})
+    for key in [k for k in layout if k.rstrip("0123456789") in ("xaxis", "yaxis")]:
+        axis = layout[key] = dict(layout[key] or {})
+        axis["tickfont"] = {"size": default} | dict(axis.get("tickfont") or {})
+    for holder in [layout.get("coloraxis") or {}] + [t for t in out.get("data", []) if isinstance(t, dict)]:
+        if isinstance(holder.get("colorbar"), dict):
+            holder["colorbar"]["tickfont"] = {"size": default} | dict(holder["colorbar"].get("tickfont") or {})
+    return out
 
 
 def value_colour(name: str, value: float, zrange: tuple[float, float]) -> str:

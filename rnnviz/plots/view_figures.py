@@ -75,7 +75,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
     fig = make_subplots(rows=len(strips), cols=1, shared_xaxes=True, vertical_spacing=0.05,
                         row_heights=[p / sum(pixels) for p in pixels],
                         subplot_titles=[html_label(label) for label, _ in strips])
-    fig.update_annotations(font=dict(size=palette.FONT_TITLE, color="#222222"))  # the strip titles
+    fig.update_annotations(font=dict(size=palette.FONT_TITLE))  # the strip titles (theme text colour: light or dark page)
     hover = (f"<b>%{{x}}</b> · {t('compare_cells.position', lang=lang)} %{{x:d}}<br>"
              f"{t('compare_cells.unit', lang=lang)} %{{y}}<br>%{{z:.3f}}")
     for row, (label, panels) in enumerate(strips, start=1):
@@ -103,7 +103,7 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
                      row=len(strips), col=1)
     scale = GATE_SCALE if zmin == 0.0 and zmax == 1.0 else DIVERGING_SCALE
     fig.update_layout(coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
-                                     colorbar=dict(thickness=12, outlinewidth=0, len=0.9)),
+                                     colorbar=palette.colorbar(scale is GATE_SCALE, lang, len=0.9)),
                       height=int(110 + sum(pixels) * (1 + 0.05 * len(strips))),
                       margin=dict(l=50, r=10, t=40, b=60), **LAYOUT)
     return fig
@@ -133,7 +133,7 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
         titles += [f"{c} · {t(f'compare_cells.gate_{g}', lang=lang)}" for g in gates] + [""] * (cols - len(gates))
     fig = make_subplots(rows=len(families), cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
                         vertical_spacing=0.16)
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     seen = set()
     for label, cell, sats in entries:
         row = families.index(cell) + 1
@@ -219,7 +219,7 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
     fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK)), row=1, col=1)
     fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
                       legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)), **LAYOUT)
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     return fig
 
 
@@ -244,7 +244,7 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.16,
                         subplot_titles=[t("pytorch_shapes.fig_output", lang=lang, expr=out_title),
                                         t("pytorch_shapes.fig_h_n", lang=lang, expr=f"h_n[:, {n}, :]")])
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL, color="#222222"))  # the panel titles
+    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     small = output.size + h_n.size <= 260
     text = dict(texttemplate="%{z:.2f}", textfont=dict(size=palette.FONT_TICK)) if small else {}
     fig.add_trace(go.Heatmap(z=_f32(output), coloraxis="coloraxis", xgap=1, ygap=1,
@@ -281,7 +281,7 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
                            text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
                            bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
-                                     colorbar=dict(thickness=12, outlinewidth=0)),
+                                     colorbar=palette.colorbar(False, lang)),
                       height=int(min(520, 170 + 34 * max(L, rows_h))), margin=dict(l=70, r=10, t=50, b=60),
                       **LAYOUT)
     return fig
@@ -319,7 +319,7 @@ def context_figure(c: np.ndarray, lang: str | None = None) -> go.Figure:
     c = np.asarray(c, dtype=np.float32).reshape(1, -1)
     zmin, zmax = value_range("hidden_state", [c])
     fig = go.Figure(go.Heatmap(z=_f32(c), colorscale=DIVERGING_SCALE, zmin=zmin, zmax=zmax, xgap=1,
-                               colorbar=dict(thickness=10, outlinewidth=0, len=1.2),
+                               colorbar=palette.colorbar(False, lang, len=1.2),
                                hovertemplate="c[%{x}] = %{z:.4f}<extra></extra>"))
     fig.update_yaxes(visible=False, fixedrange=True)
     fig.update_xaxes(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=palette.FONT_TICK)),
@@ -336,7 +336,7 @@ def decoder_figure(probabilities: np.ndarray, vocabulary: Sequence[str], outputs
         raise ValueError("vocabulary / outputs do not match the probability table")
     fig = go.Figure(go.Heatmap(
         z=_f32(probabilities), colorscale=GATE_SCALE, zmin=0, zmax=1, xgap=1, ygap=1,
-        colorbar=dict(thickness=10, outlinewidth=0),
+        colorbar=palette.colorbar(True, lang),
         hovertemplate=f"{t('io_shapes.dec_step', lang=lang)} %{{y}} · %{{x}}: %{{z:.3f}}<extra></extra>"))
     fig.update_xaxes(tickmode="array", tickvals=list(range(V)), ticktext=[display_token(v) for v in vocabulary],
                      fixedrange=True, title=dict(text=t("io_shapes.dec_x_axis", lang=lang), font=dict(size=palette.FONT_TICK)))

@@ -121,3 +121,25 @@ def test_seq2seq_output_changes_with_the_forced_encoder():
     from rnnviz.analysis.ablation import forced_translation
     assert forced == forced_translation(model, model.tokens("three hundred and twelve"), [Force("update_gate", 0.0)])
     assert forced != original
+
+
+@pytest.mark.skipif("sentiment-lstm" not in models.available(), reason="sentiment-lstm not shipped")
+def test_first_screen_force_flips_the_prediction():
+    """Issue 12: with nothing chosen, the page opens on the force the search found for this model and
+    sentence (rnnviz.analysis.defaults.flipping_force) — and the page's prediction really flips."""
+    from rnnviz.analysis.defaults import flipping_force
+    from ui.widgets import DEFAULT_SENTENCE
+
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception and not at.error
+    model = models.load("sentiment-lstm")
+    tokens = model.tokens(DEFAULT_SENTENCE)
+    choice = flipping_force(model, tokens)
+    assert at.selectbox(key="force").value == choice.name
+    assert at.slider(key="force_value").value == pytest.approx(choice.value)
+    assert at.multiselect(key="force_steps").value == ([] if choice.step is None else [choice.step])
+    steps = None if choice.step is None else [choice.step]
+    before = model.predict(tokens)
+    after = model.predict(tokens, force=[Force(choice.name, choice.value, steps=steps)])
+    assert choice.flips and max(before, key=before.get) != max(after, key=after.get)

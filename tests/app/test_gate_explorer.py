@@ -47,12 +47,15 @@ def untrained(**params) -> dict:
 def test_default_view(app_test):
     at = app_test()
     assert_clean(at)
-    assert at.text_input(key="sentence").value == "What time is it ?"
+    assert at.text_input(key="sentence").value == "the film was not good"
     specs = charts(at)
     assert specs, "no chart drawn"
     ticks = specs[0]["layout"]["xaxis"]["ticktext"]
-    assert ticks == ["What", "time", "is", "it", "?"]
-    assert at.query_params["sentence"] == "What time is it ?"
+    assert ticks == ["the", "film", "was", "not", "good"]
+    assert at.query_params["sentence"] == "the film was not good"
+    # Issue 12: the first screen outlines the negation's step and the unit that reacts most there
+    step, unit = first_step_unit(at)
+    assert step == 3 and (at.select_slider(key="step").value, at.slider(key="unit").value) == (step, unit)
     expected_model = "sentiment-lstm" if "sentiment-lstm" in models.available() else "untrained"
     assert at.selectbox(key="model").value == expected_model
 
@@ -191,7 +194,18 @@ def test_bad_url_values_fall_back_to_defaults(app_test):
     assert at.selectbox(key="model").value in ("untrained", "sentiment-lstm")
     if at.selectbox(key="model").value == "untrained":
         assert at.selectbox(key="cell").value == "LSTM" and at.slider(key="layers").value == 1
-    assert at.select_slider(key="step").value == 0 and at.slider(key="unit").value == 0
+    assert (at.select_slider(key="step").value, at.slider(key="unit").value) == first_step_unit(at)
+
+
+def first_step_unit(at) -> tuple[int, int]:
+    """The page's computed default for the model and sentence shown (rnnviz.analysis.defaults)."""
+    from rnnviz.analysis.defaults import striking_step_unit
+
+    name = at.selectbox(key="model").value
+    model = models.load(name) if name != "untrained" else models.random_model("LSTM", hidden_size=16, seed=0)
+    tokens = model.tokens(at.text_input(key="sentence").value)
+    tr = model.trace(tokens)
+    return striking_step_unit({q: tr.get(q, 0, 0) for q in tr.quantities}, tokens)
 
 
 def test_step_beyond_a_shorter_sentence_is_reset(app_test):
@@ -232,7 +246,8 @@ def test_every_shipped_model_in_the_picker(app_test, name):
     elif model.task == "seq2seq":  # the decoded output
         assert any(x.value == f"Output: {model.predict('not bad at all , really')}" for x in at.text)
     else:  # next-token probabilities: a top-5 table beside the "exact values" table
-        assert len(at.dataframe) == 2 and len(at.dataframe[1].value) == min(5, len(model.vocab))
+        # the top-5 table beside the controls comes first; the exact values are under the heatmaps
+        assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == min(5, len(model.vocab))
 
 
 @pytest.mark.parametrize("cell, first_line, last_line", [

@@ -89,7 +89,7 @@ def test_long_input_is_capped_and_empty_input_is_friendly(app_test):
 @pytest.mark.skipif(not all(f"sentiment-{c}" in models.available() for c in ("rnn", "lstm", "gru")),
                     reason="trained sentiment RNN/LSTM/GRU not all shipped")
 def test_trained_models(app_test):
-    at = open_page(app_test, PAGE, gr_source="trained", sentence="the plot is thin but the acting is great")
+    at = open_page(app_test, PAGE, gr_source="trained", gr_repeat="1", sentence="the plot is thin but the acting is great")
     c = curves(at)
     assert {name for name, _ in c} == {"RNN", "LSTM", "GRU"}
     m = models.load("sentiment-gru")
@@ -97,3 +97,16 @@ def test_trained_models(app_test):
     gru = copy.deepcopy(m.module).double()
     jac = torch.autograd.functional.jacobian(lambda inp: gru(inp)[0][-1], x)
     np.testing.assert_allclose(c["GRU", 2], torch.linalg.vector_norm(jac, dim=(0, 2)).numpy(), rtol=1e-3)
+
+
+@pytest.mark.skipif(not {f"sentiment-{c}" for c in ("rnn", "lstm", "gru")} <= set(models.available()),
+                    reason="trained sentiment models not shipped")
+def test_first_screen_shows_the_rnn_vanishing(app_test):
+    """Issue 12: trained models and the default sentence repeated 10 times — the RNN's pull of the
+    first token on h_T falls by orders of magnitude, far below the LSTM's and the GRU's."""
+    at = open_page(app_test, PAGE)
+    assert at.radio(key="gr_source").value == "trained" and at.number_input(key="gr_repeat").value == 10
+    c = curves(at)
+    ratio = {cell: c[cell, 2][0] / c[cell, 2][-1] for cell in ("RNN", "LSTM", "GRU")}
+    assert ratio["RNN"] < 1e-4, ratio
+    assert ratio["RNN"] < ratio["LSTM"] / 10 and ratio["RNN"] < ratio["GRU"] / 10, ratio

@@ -32,7 +32,7 @@ def open_page(query: dict) -> AppTest:
 
 def test_bilstm_cell_state_from_url_text_line_and_ranking_equal_trace():
     q = {"sentence": SENTENCE, "model": "untrained", "cell": "Bi-LSTM", "layers": "2", "quantity": "cell_state",
-         "layer": "1", "direction": "1", "unit": "7", "annotation": "inside_quotes"}
+         "layer": "1", "direction": "1", "unit": "7", "annotation": "inside_quotes", "source": "sentence"}
     at = open_page(q)
     assert at.session_state["unit"] == 7 and at.radio(key="direction").value == 1
     model = models.random_model("LSTM", bidirectional=True, num_layers=2, hidden_size=16, seed=0)
@@ -66,8 +66,10 @@ def test_bilstm_cell_state_from_url_text_line_and_ranking_equal_trace():
 def test_constant_annotation_and_bad_url_values_are_friendly():
     at = open_page({"sentence": "no quotes here", "model": "untrained", "annotation": "inside_quotes",
                     "unit": "999", "quantity": "<img>", "source": "nonsense"})
-    assert at.session_state["unit"] == 0 and at.selectbox(key="quantity").value == "hidden_state"
-    assert at.radio(key="source").value == "sentence"
+    # invalid values fall back to the page's defaults: an LSTM's cell state, the reference passage
+    assert at.session_state["unit"] == 0 and at.selectbox(key="quantity").value == "cell_state"
+    assert at.radio(key="source").value == "reference"
+    at.radio(key="source").set_value("sentence").run()
     assert any("never changes" in i.value for i in at.info)
     at.text_input(key="sentence").set_value("   ").run()
     assert not at.exception and at.info and not at.get("plotly_chart")
@@ -84,7 +86,7 @@ def test_reference_passage_and_every_shipped_model():
 
 @pytest.mark.skipif("shakespeare-lstm" not in models.available(), reason="language model not shipped yet")
 def test_language_model_shows_top5_next_tokens():
-    at = open_page({"model": "shakespeare-lstm", "sentence": "To be, or not", "top": "True"})
+    at = open_page({"model": "shakespeare-lstm", "sentence": "To be, or not", "top": "True", "source": "sentence"})
     text = at.get("html")[0].proto.body
     model = models.load("shakespeare-lstm")
     tokens = model.tokens("To be, or not")
@@ -99,10 +101,45 @@ def test_language_model_shows_top5_next_tokens():
 
 
 def test_any_ranked_unit_can_colour_the_text():
-    at = open_page({"sentence": SENTENCE, "model": "untrained", "annotation": "inside_quotes"})
+    at = open_page({"sentence": SENTENCE, "model": "untrained", "annotation": "inside_quotes", "source": "sentence"})
     at.selectbox(key="nv_rank").set_value(3).run()
     table = at.dataframe[0].value
     layer, unit = int(table.iloc[2, 1]), int(table.iloc[2, 3])
     at.button(key="nv_use_best").click().run()
     assert not at.exception and at.session_state["unit"] == unit and at.session_state["layer"] == layer - 1
     assert at.query_params["unit"] == str(unit)
+
+
+@pytest.mark.skipif(not {"shakespeare-lstm", "sentiment-lstm"} <= set(models.available()),
+                    reason="models not shipped")
+def test_first_screen_is_a_character_lstm_on_the_tempest_with_its_best_unit():
+    """Issue 12: the Shakespeare LSTM on a Tempest passage, the property its units track best, the best
+    unit selected; switching to a word model resets the property and the unit to that model's own."""
+    from rnnviz.analysis.defaults import TEMPEST_PASSAGE, best_annotation
+
+    at = open_page({})
+    assert at.selectbox(key="model").value == "shakespeare-lstm"
+    assert at.radio(key="source").value == "reference"
+    model = models.load("shakespeare-lstm")
+    tokens = model.tokens(TEMPEST_PASSAGE)
+    tr = model.trace(tokens)
+    cells = {(0, 0): tr.get("cell_state", 0, 0)}
+    name, top = best_annotation(cells, tokens, "char")
+    assert at.selectbox(key="annotation").value == name
+    assert name in ("inside_quotes", "inside_brackets", "bracket_depth")  # a structural property
+    assert (at.session_state["layer"], at.session_state["unit"]) == (top.layer, top.unit)
+
+    at.selectbox(key="model").set_value("sentiment-lstm").run()
+    assert not at.exception
+    assert at.selectbox(key="annotation").value in annotations.names_for("word")
+    word = models.load("sentiment-lstm")
+    text = at.get("html")[0].proto.body
+    assert "Exeunt" not in text  # the word model reads its own reference prose, not the play
+    from rnnviz.i18n import t
+
+    wtokens = word.tokens(t("neuron_view.reference_text", lang="en"))
+    chosen = at.selectbox(key="annotation").value
+    wtr = word.trace(wtokens)
+    best = annotations.rank_units({(0, 0): wtr.get("cell_state", 0, 0)},
+                                  annotations.annotate(chosen, wtokens, "word"), top=1)[0]
+    assert at.session_state["unit"] == best.unit

@@ -30,8 +30,17 @@ def table_of(at) -> dict[str, str]:
     return dict(zip(df.iloc[:, 0], df.iloc[:, 1]))
 
 
-def test_default_is_the_lecture_notes_example(app_test):
+def test_default_is_a_two_layer_bidirectional_lstm(app_test):
+    """Issue 12: the first screen has a slice picture worth reading (backward state at output[0])."""
     at = open_page(app_test)
+    assert "rnn = nn.LSTM(5, 6, 2, bidirectional=True)" in code_of(at)
+    assert table_of(at)["h_n"] == "(D·num_layers=4, N=3, H_out=6)"
+    lines = " ".join(m.value for m in at.markdown)
+    assert "`output[0, :, 6:12]` == `h_n[3]`" in lines  # the top layer's backward final state
+
+
+def test_lecture_notes_example_one_click_away(app_test):
+    at = open_page(app_test, ps_cell="RNN", ps_layers="1", ps_bi="False", ps_seq="1")
     code = code_of(at)
     assert "rnn = nn.RNN(5, 6, 1)" in code and "torch.randn(1, 3, 5)" in code and "torch.randn(1, 3, 6)" in code
     assert table_of(at) == {"input": "(L=1, N=3, H_in=5)", "h0": "(D·num_layers=1, N=3, H_out=6)",
@@ -41,7 +50,7 @@ def test_default_is_the_lecture_notes_example(app_test):
 
 
 def test_url_round_trip_and_backward_slice(app_test):
-    at = open_page(app_test, ps_cell="GRU", ps_bi="True", ps_seq="4", ps_hidden="3", ps_in="2", ps_batch="2",
+    at = open_page(app_test, ps_cell="GRU", ps_bi="True", ps_seq="4", ps_layers="1", ps_hidden="3", ps_in="2", ps_batch="2",
                    ps_n="1")
     assert "nn.GRU(2, 3, 1, bidirectional=True)" in code_of(at)
     assert table_of(at)["output"] == "(L=4, N=2, D·H_out=6)"
@@ -66,7 +75,7 @@ def test_url_round_trip_and_backward_slice(app_test):
 
 
 def test_projection_and_layers(app_test):
-    at = open_page(app_test, ps_cell="LSTM", ps_layers="2", ps_hidden="5", ps_proj="2", ps_seq="3")
+    at = open_page(app_test, ps_cell="LSTM", ps_layers="2", ps_hidden="5", ps_proj="2", ps_seq="3", ps_bi="False")
     assert "nn.LSTM(5, 5, 2, proj_size=2)" in code_of(at)
     table = table_of(at)
     assert table["h_n"] == "(D·num_layers=2, N=3, H_out=2)" and table["c_n"] == "(D·num_layers=2, N=3, H_cell=5)"

@@ -28,7 +28,7 @@ def chart_titles(page) -> list[str]:
 def test_type_switch_hover_and_reopen(page, streamlit_server):
     page.goto(streamlit_server + "/?model=untrained")
     wait_for_app(page)
-    assert first_chart_ticks(page) == ["What", "time", "is", "it", "?"]
+    assert first_chart_ticks(page) == ["the", "film", "was", "not", "good"]  # the default sentence
 
     box = page.get_by_label("Sentence", exact=True).and_(page.locator("input"))
     box.fill(SENTENCE)

@@ -7,7 +7,8 @@ from tests.browser.open_direct import no_traceback, open_view, settle
 
 
 def test_pytorch_shapes(tab, streamlit_server):
-    open_view(tab, streamlit_server + "/pytorch-shapes")
+    # the lecture notes' example (the page opens on a 2-layer bidirectional LSTM; issue 12)
+    open_view(tab, streamlit_server + "/pytorch-shapes?ps_cell=RNN&ps_layers=1&ps_bi=False&ps_seq=1")
     code = tab.locator("[data-testid='stCode']").first
     assert "nn.RNN(5, 6, 1)" in code.inner_text()
     tab.screenshot(path=str(ARTIFACTS / "views_b_pytorch_shapes.png"))
