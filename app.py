@@ -44,6 +44,7 @@ PAGES = [
     st.Page("views/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
     st.Page("views/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
     st.Page("views/ablation.py", title=t("ablation.page"), icon=":material/content_cut:", url_path="ablation"),
+    st.Page("views/lab.py", title=t("lab.page"), icon=":material/model_training:", url_path="lab"),
 ]
 
 page = st.navigation(PAGES)

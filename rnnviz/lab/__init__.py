@@ -11,6 +11,7 @@ No streamlit here: ``tasks`` (the problems), ``model`` (the network, ``LabModel`
 from rnnviz.lab.model import GATE_BIAS, LabModel
 from rnnviz.lab.tasks import TASK_NAMES, Task, make_task
 from rnnviz.lab.training import CELLS, LabRun, resolve_options, train
+from rnnviz.lab.runs import find_shipped, load_run, save_run, shipped_runs
 
 __all__ = ["train", "LabRun", "LabModel", "Task", "make_task", "TASK_NAMES", "CELLS", "GATE_BIAS",
-           "resolve_options"]
+           "resolve_options", "load_run", "save_run", "shipped_runs", "find_shipped"]

@@ -34,7 +34,7 @@ from torch import nn
 
 from rnnviz.models import Model, architecture
 from rnnviz.text import Vocab
-from rnnviz.trace import Trace
+from rnnviz import Trace
 from rnnviz.lab.tasks import Task, pulse_vectors
 
 GATE_BIAS = ("default", "plus1", "plus2", "chrono")

@@ -83,7 +83,8 @@ def _read(folder: Path) -> LabRun:
         checkpoints.append((step, {key[len(prefix):]: v for key, v in ckpt.items() if key.startswith(prefix)}))
     run = LabRun(task.name, config["cell"], config["seed"], options, history=config["history"],
                  checkpoints=checkpoints, final_accuracy=config["final_accuracy"],
-                 seconds=config["seconds"], cpu_seconds=config["cpu_seconds"], stopped=config["stopped"])
+                 seconds=config["seconds"], cpu_seconds=config["cpu_seconds"], stopped=config["stopped"],
+                 metrics=config.get("metrics", {}))
     run.model = LabModel(config["name"], task, config["cell"], weights, options=options,
                          metrics=config.get("metrics"), title=config.get("title"))
     return run
@@ -92,6 +93,11 @@ def _read(folder: Path) -> LabRun:
 def shipped_runs() -> list[dict]:
     """One row per shipped run (no weights loaded): name, path, task, cell, seed, options,
     final_accuracy."""
+    return [dict(row, options=dict(row["options"])) for row in _shipped_rows()]
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_rows() -> tuple[dict, ...]:
     rows = []
     for path in sorted(RUNS.glob("*/config.json")):
         c = json.loads(path.read_text(encoding="utf-8"))
@@ -99,13 +105,13 @@ def shipped_runs() -> list[dict]:
         rows.append({"name": path.parent.name, "path": str(path.parent), "task": c["lab"]["task"],
                      "cell": c["cell"], "seed": c["seed"], "options": options,
                      "final_accuracy": c["final_accuracy"]})
-    return rows
+    return tuple(rows)
 
 
 def find_shipped(task: str, cell: str, seed: int, options: dict) -> str | None:
     """The name of the shipped run with exactly this configuration, if there is one."""
     key = config_key(task, cell, seed, options)
-    for row in shipped_runs():
+    for row in _shipped_rows():
         if config_key(row["task"], row["cell"], row["seed"], row["options"]) == key:
             return row["name"]
     return None
@@ -115,3 +121,20 @@ def sweep() -> dict:
     """The shipped lag sweep: {"lags", "seeds", "cells", "options", "rows": [{cell, seed, lag,
     final_accuracy, seconds, cpu_seconds, history}]} (empty dict when not shipped)."""
     return json.loads(SWEEP.read_text(encoding="utf-8")) if SWEEP.exists() else {}
+
+
+def findings() -> dict | None:
+    """The shipped lag-100 runs' held-out accuracies (seed 0, default options unless named):
+    rnn, lstm, gru, lstm_default, lstm_plus2, gru_default, gru_plus2, and their steps — or None."""
+    by_name = {row["name"]: row for row in shipped_runs()}
+    names = {"rnn": "rnn", "lstm": "lstm", "gru": "gru", "lstm_default": "lstm-seed0-default",
+             "lstm_plus2": "lstm-seed0-plus2", "gru_default": "gru-seed0-default", "gru_plus2": "gru-seed0-plus2"}
+    out = {}
+    for key, suffix in names.items():
+        name = f"lab-delayed-recall-lag100-{suffix}" + ("-seed0" if "seed0" not in suffix else "")
+        row = by_name.get(name)
+        if row is None:
+            return None
+        out[key] = row["final_accuracy"]
+        out["steps"] = row["options"]["steps"]
+    return out

@@ -1,0 +1,1 @@
+"""Plotly builders: pure functions from arrays to figures (no streamlit, no torch)."""
