@@ -1,6 +1,6 @@
 """The lab's training loop against a bare torch loop of the same model and batches (issue 13 item 4).
 
-    python bench/bench_lab.py [--task delayed-recall --lag 100 --cell LSTM --steps 300 --repeats 3]
+    python bench/bench_lab.py [--task delayed-recall --lag 100 --cell LSTM --steps 400 --repeats 3]
 
 Bare loop: the same LabNet, initialisation, batches (``task.batch(seed, step)``), Adam and gradient
 clipping — nothing else. Lab loop: ``rnnviz.lab.train`` with a progress callback, held-out
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--task", default="delayed-recall")
     parser.add_argument("--lag", type=int, default=100)
     parser.add_argument("--cell", default="LSTM")
-    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--steps", type=int, default=400)   # the page's default budget
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     torch.set_num_threads(1)

@@ -149,6 +149,7 @@ def main() -> None:
         "result_p50_s": round(pct([r["total"] for r in trained], 50), 2),
         "result_p95_s": round(pct([r["total"] for r in trained], 95), 2),
         "result_max_s": round(max([r["total"] for r in trained], default=0), 2),
+        "shipped_result_p50_s": round(pct([r["total"] for r in instant], 50), 3),
         "shipped_result_max_s": round(max([r["total"] for r in instant], default=0), 3),
         "stopped_ok": sum(1 for r in results if r and r["role"] == "stop" and r["state"] == "stopped"),
         "done": sum(1 for r in waited if r["state"] == "done"),
