@@ -9,7 +9,7 @@ Both apps run in Streamlit's AppTest (same process, same script-runner overhead 
   new 40-token sentence and press Enter (so the trace is *not* cached), and separately, move the
   time-step slider (trace cached: only the figures are redrawn);
 - the floor: a 15-line script that reads the same arrays from an .npz and calls the same
-  rnnviz.figures builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
+  rnnviz.plots.heatmaps builders (``layer_specs``) and ``ui.charts.show`` (st.plotly_chart) — the least any
   app drawing these figures must do.
 
 Times are medians; the ratio uses process CPU time (robust on a shared machine), wall time is
@@ -47,14 +47,14 @@ TOKENS = 40
 
 FLOOR_APP = textwrap.dedent('''
     import numpy as np, streamlit as st
-    from rnnviz import figures
+    from rnnviz.plots import heatmaps
     from ui import charts
     data = np.load(DATA, allow_pickle=False)
     st.text_input("Sentence", key="sentence")
     tokens = [str(t) for t in data["tokens"]]
     meta = data["meta"]; quantities = [str(q) for q in data["quantities"]]
     get = lambda name, layer, d: data[f"{name}|{layer}|{d}"]
-    grid = figures.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
+    grid = heatmaps.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
                                num_directions=int(meta[1]), step=int(meta[2]), unit=0)
     for layer, row in enumerate(grid):
         for name, fig in row:
@@ -117,7 +117,7 @@ def bench_config(label: str, params: dict, repeats: int, rng: random.Random) -> 
         data = Path(tmp) / "arrays.npz"
         np.savez(data, tokens=np.array(tokens), quantities=np.array(run.quantities),
                  meta=np.array([run.num_layers, run.num_directions, at.select_slider(key="step").value]),
-                 **{f"{n}|{l}|{d}": a for (n, l, d), a in run.arrays.items()})
+                 **{f"{n}|{l}|{d}": a for (n, l, d), a in run.arrays().items()})
         floor = AppTest.from_string(f"DATA = {str(data)!r}\n" + FLOOR_APP, default_timeout=120)
         floor.run()
         floor_times = [timed_run(floor, lambda a: a.text_input(key="sentence").input(sentence(rng)))

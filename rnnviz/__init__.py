@@ -7,9 +7,9 @@
 The backend never imports streamlit: pages read widgets, call this package, and draw its arrays.
 """
 
-from rnnviz.trace import FORCEABLE, GATES, QUANTITIES, Force, Trace, cell_kind, trace
-from rnnviz.gradients import GradientFlow, gradient_flow
-from rnnviz.upload import UploadError, load_user_model  # a student's own weights (issue 6)
+from rnnviz.core.trace import FORCEABLE, GATES, QUANTITIES, Force, Trace, cell_kind, trace
+from rnnviz.core.gradients import GradientFlow, gradient_flow
+from rnnviz.models.upload import UploadError, load_user_model  # a student's own weights (issue 6)
 
 __all__ = ["trace", "Trace", "Force", "GATES", "QUANTITIES", "FORCEABLE", "cell_kind",
            "gradient_flow", "GradientFlow", "load_user_model", "UploadError"]

@@ -10,7 +10,7 @@ each other's choice); otherwise English. A key missing from the chosen language 
 English; a key missing from English is a programming error and raises ``KeyError`` (the tests
 check that every key used in the code exists, so this never reaches a user).
 
-This module never imports streamlit: rnnviz.figures uses it for axis titles and hover text.
+This module never imports streamlit: rnnviz.plots.heatmaps uses it for axis titles and hover text.
 """
 
 from __future__ import annotations

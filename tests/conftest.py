@@ -1,21 +1,27 @@
-"""Shared test set-up: the repository root importable, and an AppTest factory for app.py.
+"""Shared test set-up: the markers by folder, and an AppTest factory for app.py.
 
-Browser fixtures (a real ``streamlit run app.py`` and Debian's chromium) are in
-tests/browser/conftest.py; screenshots go to artifacts/ (git-ignored).
+The repository root is importable through ``pythonpath = ["."]`` in pyproject.toml. Every test is
+marked by its folder: ``browser`` (tests/browser), ``app`` (tests/app), ``unit`` (everything else),
+so ``pytest -m "not browser"`` runs the fast part. Browser fixtures (a real ``streamlit run app.py``
+and Debian's chromium) are in tests/browser/conftest.py; screenshots go to artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 ARTIFACTS = ROOT / "artifacts"
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
+        kind = parts[0] if parts[0] in ("browser", "app") else "unit"
+        item.add_marker(getattr(pytest.mark, kind))
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from rnnviz.i18n import catalogue, languages, placeholders, set_language, t
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-        *sorted((ROOT / "rnnviz").glob("*.py"))]
+        *sorted((ROOT / "rnnviz").rglob("*.py"))]
 
 
 def string_literals(path: Path) -> set[str]:

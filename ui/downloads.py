@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from rnnviz.export import trace_to_csv, trace_to_npz
+from rnnviz.analysis.export import trace_to_csv, trace_to_npz
 from rnnviz.i18n import t
 
 
@@ -24,7 +24,7 @@ def file_stem(*parts: str) -> str:
 
 
 def trace_buttons(make_trace: Callable[[], object], tokens: list[str], stem: str, key: str) -> None:
-    """Two buttons: every gate and state of ``make_trace()`` as CSV and as NPZ (rnnviz.export)."""
+    """Two buttons: every gate and state of ``make_trace()`` as CSV and as NPZ (rnnviz.analysis.export)."""
     tokens = list(tokens)
     left, right = st.columns(2)
     left.download_button(t("downloads.csv"), data=lambda: trace_to_csv(make_trace(), tokens),

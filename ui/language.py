@@ -18,10 +18,8 @@ A teacher prepares a view, copies its link, and projects it in class, in English
 - **Fragments.** A fragment rerun (the step-through's Play / Next) runs only the fragment, in a new
   script thread: app.py's ``setup()`` does not run and the language ContextVar is unset, so the
   fragment would be drawn in English. ``setup()`` therefore wraps ``st.fragment`` once per process
+  (``ui.streamlit_internals.patch_fragment``, where every reliance on Streamlit internals is fenced)
   so that every fragment run first restores this session's language (``st.session_state["lang"]``).
-  The proper home of this is ``rnnviz.i18n`` (a session fallback for an unset ContextVar); until then
-  the wrapper keeps the fragment's identity (``functools.wraps``: Streamlit keys fragments by module
-  and qualified name).
 - **Lesson mode** (``?lesson=1``): for a projector. CSS hides the sidebar, the toolbar and every
   input except the step controls (the ``step`` slider and the buttons that move it), and scales
   Streamlit's type up (its sizes are in rem), and draws chart axes and titles in the page's text
@@ -32,23 +30,20 @@ This module draws only language-neutral markup itself; every word comes from ``l
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import quote, urlencode
 
 import streamlit as st
 
 from rnnviz.i18n import DEFAULT_LANG, languages, set_language, t
 from ui import params
+from ui.streamlit_internals import HIDDEN_INPUTS, KEY_CLASS, MAIN_CLASS, TESTID, patch_fragment
 
 LANG = "lang"        # query parameter and widget key of the language
 LESSON = "lesson"    # query parameter of lesson mode: ?lesson=1
 TRUE = ("1", "true", "yes", "on")
 STEP_KEYS = ("step",)  # inputs lesson mode keeps; buttons stay too (Back / Play / Next move the step)
 
-# Inputs lesson mode hides (data-testid of each widget's root element, Streamlit 1.67).
-HIDDEN_INPUTS = ("stTextInput", "stTextArea", "stSelectbox", "stMultiSelect", "stSlider", "stNumberInput",
-                 "stRadio", "stCheckbox", "stSegmentedControl", "stButtonGroup", "stPills", "stDownloadButton",
-                 "stFileUploader", "stColorPicker", "stDateInput", "stTimeInput", "stPopover")
+# HIDDEN_INPUTS: the inputs lesson mode hides (data-testids, ui/streamlit_internals.py).
 CHART_TEXT = ", ".join(f".js-plotly-plot {part}" for part in (
     ".xtick text", ".ytick text", ".g-xtitle text", ".g-ytitle text", ".gtitle", ".legendtext"))
 LESSON_ROOT_PX = 20  # Streamlit's type is rem-based: 16 px -> 20 px is 1.25x on a projector
@@ -73,24 +68,7 @@ def session_language() -> str:
 
 def keep_language_in_fragments() -> None:
     """Wrap ``st.fragment`` (once per process) so a fragment rerun speaks the session's language."""
-    if getattr(st.fragment, "_rnnviz_language", False):
-        return
-    original = st.fragment
-
-    @functools.wraps(original)
-    def fragment(func=None, **options):
-        if func is None:  # @st.fragment(run_every=...)
-            return lambda f: fragment(f, **options)
-
-        @functools.wraps(func)
-        def in_session_language(*args, **kwargs):
-            set_language(session_language())
-            return func(*args, **kwargs)
-
-        return original(in_session_language, **options)
-
-    fragment._rnnviz_language = True
-    st.fragment = fragment
+    patch_fragment(lambda: set_language(session_language()))
 
 
 def setup() -> str:
@@ -126,15 +104,16 @@ def _exit_lesson() -> None:
 def lesson_css(step_keys: tuple[str, ...] = STEP_KEYS) -> str:
     """The stylesheet of lesson mode (plain CSS: no user text in it)."""
     hidden = ", ".join(f'[data-testid="{name}"]' for name in HIDDEN_INPUTS)
-    keep = "".join(f":not(.st-key-{key})" for key in step_keys)
+    keep = "".join(f":not(.{KEY_CLASS}{key})" for key in step_keys)
+    chrome = ",".join(f"[data-testid='{TESTID[part]}']" for part in
+                      ("sidebar", "sidebar_collapsed", "expand_sidebar", "header", "toolbar"))
     return (
         "<style>"
         f"html{{font-size:{LESSON_ROOT_PX}px}}"
-        "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
-        "[data-testid='stExpandSidebarButton'],[data-testid='stHeader'],[data-testid='stToolbar']"
+        f"{chrome}"
         "{display:none !important}"
-        f".stMain [data-testid='stElementContainer']:has(:is({hidden})){keep}{{display:none}}"
-        "[data-testid='stMainBlockContainer']{padding-top:1rem;max-width:100%}"
+        f".{MAIN_CLASS} [data-testid='{TESTID['element']}']:has(:is({hidden})){keep}{{display:none}}"
+        f"[data-testid='{TESTID['main_block']}']{{padding-top:1rem;max-width:100%}}"
         # Chart axes in the page's own text colour, not the theme's 60 % grey (contrast 3.7 on white,
         # washed out further by a projector); currentColor follows the light or dark theme.
         f"{CHART_TEXT}{{fill:currentColor !important;fill-opacity:1 !important}}"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 import torch
 
-from rnnviz.export import trace_to_csv, trace_to_npz
+from rnnviz.analysis.export import trace_to_csv, trace_to_npz
 from rnnviz.i18n import t
 from ui import params
 
@@ -109,30 +109,10 @@ def safe_stem(*parts) -> str:
 # Few entries: a 400-character run of a 256-unit LSTM is ~5 MB of arrays, twice per entry.
 @st.cache_data(max_entries=8, ttl=900, show_spinner=False)
 def ablation_runs(choice, tokens: tuple[str, ...], spec) -> tuple:
-    """(original, forced) ``ui.models.Run`` of ``tokens``, each with the model's raw readout as
-    ``prediction`` ({label: p}, (T, V) probabilities, the encoder–decoder's output string, or None). Cached by plain values: the choice,
-    the tokens and the ``rnnviz.ablation.ForceSpec``."""
-    import numpy as np
-
-    from rnnviz.ablation import forced_translation
+    """(original, forced) ``rnnviz.Trace`` of ``tokens``, each with the model's typed prediction
+    (for the encoder–decoder: the output decoded from the forced encoder's context c). Cached by
+    plain values: the choice, the tokens and the ``rnnviz.analysis.ablation.ForceSpec``."""
     from ui import models
 
     model = models.get_model(choice)
-
-    def to_run(tr, forces):
-        arrays = {(q, layer, d): np.ascontiguousarray(tr.get(q, layer, d), dtype=np.float32)
-                  for q in tr.quantities for layer in range(tr.num_layers) for d in range(tr.num_directions)}
-        if model.task == "seq2seq":  # N→M: the output string, decoded from the (forced) encoder's c
-            prediction = forced_translation(model, list(tokens), forces)
-        else:
-            prediction = model.readout(tr)
-        h_n = tr.h_n.detach().numpy().astype(np.float32)
-        run = models.Run(cell=tr.cell, quantities=tuple(tr.quantities), num_layers=tr.num_layers,
-                         num_directions=tr.num_directions, units=max(a.shape[1] for a in arrays.values()),
-                         arrays=arrays, prediction=prediction)
-        return run, h_n
-
-    with torch.inference_mode():
-        original = to_run(model.trace(list(tokens)), None)
-        forced = to_run(model.trace(list(tokens), force=spec.forces()), spec.forces())
-    return original, forced
+    return model.run(list(tokens)), model.run(list(tokens), force=spec.forces())

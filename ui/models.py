@@ -12,19 +12,17 @@ untrained (seeded random) cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
-import torch
 
-from rnnviz import models
+from rnnviz import Trace, models
 from rnnviz.i18n import t
-from rnnviz.text import LEVELS, MAX_TOKENS, clip, tokenize
-from ui import params
+from rnnviz.models.text import LEVELS
+from ui import params, user_model
 
 UNTRAINED = "untrained"
-UPLOAD_PREFIX = "upload-"  # rnnviz.upload names a student's model "upload-<sha256[:12]>"
+UPLOAD_PREFIX = "upload-"  # rnnviz.models.upload names a student's model "upload-<sha256[:12]>"
 PREFERRED_DEFAULT = "sentiment-lstm"
 IO_ORDER = ("N→1", "N→N", "1→N", "N→M")
 CELL_CHOICES = tuple(models.CELL_CHOICES)  # RNN, LSTM, Bi-LSTM, GRU, Bi-GRU
@@ -32,7 +30,6 @@ LAYER_RANGE = (1, 3)
 HIDDEN_SIZES = (2, 4, 8, 16, 32, 64, 128)
 SEED_RANGE = (0, 9999)
 DEFAULTS = dict(cell="LSTM", layers=1, hidden=16, seed=0, level="word")
-TOP_K = 5
 LEVEL_LABEL_KEYS = {"word": "controls.level_word", "char": "controls.level_char"}
 
 
@@ -53,22 +50,6 @@ class Choice:
 
     def key(self) -> tuple:
         return (self.name, self.cell, self.layers, self.hidden, self.seed, self.level)
-
-
-@dataclass
-class Run:
-    """One sentence through one model: every quantity as float32 numpy, plus the prediction."""
-
-    cell: str
-    quantities: tuple[str, ...]
-    num_layers: int
-    num_directions: int
-    units: int
-    arrays: dict = field(default_factory=dict)  # (name, layer, direction) -> (T, H) float32
-    prediction: object = None  # {label: p} | [[(token, p)] * TOP_K] * T | str | None
-
-    def get(self, name: str, layer: int = 0, direction: int = 0) -> np.ndarray:
-        return self.arrays[(name, layer, direction)]
 
 
 @st.cache_resource(ttl=600, show_spinner=False)
@@ -102,8 +83,6 @@ def format_metrics(metrics: dict) -> str:
 def get_model(choice: Choice) -> models.Model:
     """The chosen model: this session's upload (ui.user_model), else a cached shipped/untrained one."""
     if choice.name.startswith(UPLOAD_PREFIX):
-        from ui import user_model  # imported here: ui.user_model imports this module
-
         model = user_model.current()
         if model is None or model.name != choice.name:  # another session's, or removed
             raise ValueError(t("controls.upload_gone"))
@@ -120,33 +99,11 @@ def _cached_model(choice: Choice) -> models.Model:
                                hidden_size=choice.hidden, seed=choice.seed, level=choice.level)
 
 
-def _top_k(probs: np.ndarray, itos: list[str], k: int = TOP_K) -> list[list[tuple[str, float]]]:
-    """Top-k next tokens after each position: (T, V) probabilities -> T lists of (token, p)."""
-    k = min(k, probs.shape[1])
-    best = np.argsort(-probs, axis=1)[:, :k]  # (T, k)
-    return [[(itos[j], float(probs[t, j])) for j in row] for t, row in enumerate(best)]
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
-def run_model(choice: Choice, tokens: tuple[str, ...]) -> Run:
-    """Trace ``tokens`` through the chosen model (cached: same choice + same tokens = no work)."""
-    model = get_model(choice)
-    with torch.inference_mode():
-        tr = model.trace(list(tokens))
-        arrays = {(name, layer, d): np.ascontiguousarray(tr.get(name, layer, d), dtype=np.float32)
-                  for name in tr.quantities for layer in range(tr.num_layers)
-                  for d in range(tr.num_directions)}
-        prediction = None
-        if model.trained:
-            try:
-                prediction = model.readout(tr)
-            except NotImplementedError:  # e.g. seq2seq: the output needs the decoder as well
-                prediction = model.predict(list(tokens))
-    if isinstance(prediction, np.ndarray) and prediction.ndim == 2 and model.vocab is not None:
-        prediction = _top_k(prediction, model.vocab.itos)
-    units = max(a.shape[1] for a in arrays.values())
-    return Run(cell=tr.cell, quantities=tuple(tr.quantities), num_layers=tr.num_layers,
-               num_directions=tr.num_directions, units=units, arrays=arrays, prediction=prediction)
+def run_model(choice: Choice, tokens: tuple[str, ...]) -> Trace:
+    """Trace ``tokens`` through the chosen model (cached: same choice + same tokens = no work): the
+    one picklable ``rnnviz.Trace``, with the model's typed prediction in ``.prediction``."""
+    return get_model(choice).run(list(tokens))
 
 
 def default_model_name() -> str:
@@ -158,8 +115,6 @@ def model_picker(container=None) -> Choice:
     """Sidebar controls: the model, and for the untrained cell its kind, size, seed and tokens."""
     box = container or st.sidebar
     rows = {row["name"]: row for row in shipped_models()}
-    from ui import user_model
-
     uploaded = user_model.current()  # this session's own upload only (content-hash name)
     options = [UNTRAINED] + list(rows) + ([uploaded.name] if uploaded is not None else [])
 
@@ -205,17 +160,8 @@ def _member(value, allowed):
 
 def tokens_for(choice: Choice, text: str) -> tuple[list[str], int]:
     """The time steps the chosen model sees, capped at MAX_TOKENS, and how many there were."""
-    if choice.trained:
-        model = get_model(choice)
-        if type(model).tokens is not models.Model.tokens:  # a model with its own tokenizer (seq2seq)
-            kept = model.tokens(text)  # already capped at MAX_TOKENS
-            return kept, len(kept)
-        level = model.level
-    else:
-        level = choice.level
-    tokens = tokenize(text, level)
-    kept, _ = clip(tokens, MAX_TOKENS)
-    return kept, len(tokens)
+    steps = get_model(choice).steps(text)
+    return steps.tokens, steps.total
 
 
 def unknown_positions(choice: Choice, tokens: list[str]) -> set[int]:

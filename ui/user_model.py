@@ -17,16 +17,15 @@ Other pages can offer the model with ``current()`` / ``current_name()`` (see doc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
-import torch
 
-from rnnviz.upload import UploadedModel, load_user_model
-from ui.models import Run
+from rnnviz import Trace
+from rnnviz.models.upload import UploadedModel, load_user_model
 
 STATE = "_user_model"   # session_state key holding this session's confirmed Upload
 MODEL_SLOTS = 8         # built uploaded models kept server-wide (each at most ~2 x MAX_UPLOAD_MB)
@@ -46,7 +45,7 @@ class Upload:
     recurrent: str | None = None
     nonlinearity: str = "tanh"
 
-    @property
+    @functools.cached_property  # computed once per upload, not on every lookup of the model
     def digest(self) -> str:
         h = hashlib.sha256()
         for part in (self.data, self.vocab or b"", self.inputs or b""):
@@ -68,7 +67,7 @@ def _build(digest: str, _upload: Upload) -> UploadedModel:
 
 
 def build(upload: Upload) -> UploadedModel:
-    """The model for ``upload`` (cached); raises rnnviz.upload.UploadError (a ValueError)."""
+    """The model for ``upload`` (cached); raises rnnviz.models.upload.UploadError (a ValueError)."""
     return _build(upload.digest, upload)
 
 
@@ -93,15 +92,9 @@ def current_name() -> str | None:
 
 
 @st.cache_data(max_entries=RUN_SLOTS, show_spinner=False)
-def run(name: str, tokens: tuple[str, ...], _model: UploadedModel) -> Run:
-    """ui.models.Run of ``tokens``: trace ``tokens`` (cached by the model's content-hash name and the tokens)."""
-    with torch.inference_mode():
-        tr = _model.trace(list(tokens))
-        arrays = {(q, layer, d): np.ascontiguousarray(tr.get(q, layer, d), dtype=np.float32)
-                  for q in tr.quantities for layer in range(tr.num_layers) for d in range(tr.num_directions)}
-    return Run(cell=tr.cell, quantities=tuple(tr.quantities), num_layers=tr.num_layers,
-               num_directions=tr.num_directions, units=max(a.shape[1] for a in arrays.values()),
-               arrays=arrays)
+def run(name: str, tokens: tuple[str, ...], _model: UploadedModel) -> Trace:
+    """The picklable trace of ``tokens`` (cached by the model's content-hash name and the tokens)."""
+    return _model.run(list(tokens))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~$])")  # emphasis, code, links/images, headings, tables, HTML, math

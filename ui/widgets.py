@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from rnnviz.figures import display_token, visible_token
+from rnnviz.plots.tokens import display_token, visible_token
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS
+from rnnviz.models.text import MAX_TOKENS
 from ui import params
 
 DEFAULT_SENTENCE = "What time is it ?"

@@ -1,9 +1,9 @@
 """Ablation: force gates (forget = 1, input = 0, output = 1, update = 0, a unit's h = 0 …) for chosen
 units / steps / layer / direction, and show the changed states and prediction beside the original.
 
-Thin page: widgets -> ``rnnviz.ablation.ForceSpec`` -> ``ui.lessons.ablation_runs`` (cached:
+Thin page: widgets -> ``rnnviz.analysis.ablation.ForceSpec`` -> ``ui.lessons.ablation_runs`` (cached:
 ``model.trace(tokens)`` and ``model.trace(tokens, force=...)``, each read out by the model's head)
--> ``rnnviz.ablation`` / ``rnnviz.figures`` builders -> draw.
+-> ``rnnviz.analysis.ablation`` / ``rnnviz.plots.heatmaps`` builders -> draw.
 """
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import ablation, figures
+from rnnviz import quantities
+from rnnviz.analysis import ablation
 from rnnviz.i18n import t
-from rnnviz.trace import FORCEABLE
+from rnnviz.models import ClassProbabilities, NextTokens, Translation
+from rnnviz.plots import ablation as ablation_plots
+from rnnviz.plots import heatmaps
+from rnnviz.plots.tokens import visible_token
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
 from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
@@ -37,11 +41,11 @@ def _listed(values: list[int]) -> str:
 def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
     """The sidebar form: what to force, to which value, where."""
     st.subheader(t("ablation.force_heading"))
-    options = list(FORCEABLE[cell])
-    default = {"LSTM": "forget_gate", "GRU": "update_gate", "RNN": "hidden_state"}[cell]
+    options = list(quantities.FORCEABLE[cell])
+    default = quantities.KEEP_GATE[cell] or "hidden_state"
     name = params.bound(st.selectbox, t("ablation.force"), key="force", default=default,
                         parse=params.choice(options), options=options, on_change=_preset,
-                        format_func=lambda n: t(figures.LABEL_KEY[n]), help=t("ablation.force_help"))
+                        format_func=lambda n: t(quantities.LABEL_KEY[n]), help=t("ablation.force_help"))
     lo, hi = ablation.value_bounds(name)
 
     def parse_value(raw) -> float:
@@ -57,7 +61,7 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
                                       default=[], help=t("ablation.units_help"))
     steps = lessons.bound_multiselect(t("ablation.steps"), key="force_steps", options=range(len(tokens)),
                                       default=[], help=t("ablation.steps_help"),
-                                      format_func=lambda i: f"{i} · {figures.visible_token(tokens[i], 12)}")
+                                      format_func=lambda i: f"{i} · {visible_token(tokens[i], 12)}")
     layer = ALL
     if model.num_layers > 1:
         layer = params.bound(st.selectbox, t("ablation.layer"), key="force_layer", default=ALL,
@@ -81,7 +85,7 @@ def force_controls(model, tokens: list[str], cell: str) -> ablation.ForceSpec:
 def summary(spec: ablation.ForceSpec, tokens: list[str], bidirectional: bool) -> str:
     units = t("ablation.all_units") if spec.units is None else t("ablation.some_units", units=_listed(list(spec.units)))
     steps = t("ablation.all_steps") if spec.steps is None else t(
-        "ablation.some_steps", steps=plain(_listed([f"{s} ({figures.visible_token(tokens[s], 12)})" for s in spec.steps])))
+        "ablation.some_steps", steps=plain(_listed([f"{s} ({visible_token(tokens[s], 12)})" for s in spec.steps])))
     layers = t("ablation.layer_all") if spec.layer is None else t("ablation.layer_one", layer=spec.layer + 1)
     if not bidirectional:
         directions = ""
@@ -90,33 +94,34 @@ def summary(spec: ablation.ForceSpec, tokens: list[str], bidirectional: bool) ->
     else:
         directions = t("ablation.one_direction",
                        direction=t("figures.forward") if spec.direction == 0 else t("figures.backward"))
-    return t("ablation.summary", quantity=t(figures.LABEL_KEY[spec.name]), value=spec.value, units=units,
+    return t("ablation.summary", quantity=t(quantities.LABEL_KEY[spec.name]), value=spec.value, units=units,
              steps=steps, layers=layers, directions=directions)
 
 
-def show_prediction(model, tokens, original, forced, h_original, h_forced) -> None:
+def show_prediction(model, tokens, original, forced) -> None:
     st.subheader(t("ablation.prediction_heading"))
-    before, after = original.prediction, forced.prediction
-    if isinstance(before, dict):
-        left, right = st.columns([3, 2], vertical_alignment="center")
-        with left:
-            charts.show(ablation.classify_figure(before, after), key="ab_classify")
-        with right:
-            for label in before:
-                st.markdown("### " + plain(t("ablation.classify_change", label=label, before=before[label],
-                                                     after=after[label])))
-    elif isinstance(before, np.ndarray) and len(tokens) > 1:
-        next_ids = model.vocab.encode(tokens[1:])
-        p0 = ablation.next_token_probability(before, next_ids)
-        p1 = ablation.next_token_probability(after, next_ids)
-        charts.show(ablation.next_token_figure(tokens, p0, p1), key="ab_next")
-        changed = int((before.argmax(1) != after.argmax(1)).sum())
-        st.markdown(t("ablation.lm_change", before=ablation.mean_log_likelihood(p0),
-                      after=ablation.mean_log_likelihood(p1), changed=changed, total=len(before)))
-    elif isinstance(before, str):  # encoder–decoder: the output decoded from the forced context
-        charts.show(ablation.translation_figure(before, after), key="ab_translation")
-    else:
-        st.info(t("ablation.no_head", delta=float(np.linalg.norm(h_forced - h_original))), icon=":material/info:")
+    match original.prediction, forced.prediction:
+        case ClassProbabilities(probabilities=before), ClassProbabilities(probabilities=after):
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            with left:
+                charts.show(ablation_plots.classify_figure(before, after), key="ab_classify")
+            with right:
+                for label in before:
+                    st.markdown("### " + plain(t("ablation.classify_change", label=label, before=before[label],
+                                                         after=after[label])))
+        case NextTokens(probabilities=before), NextTokens(probabilities=after) if len(tokens) > 1:
+            next_ids = model.vocab.encode(tokens[1:])
+            p0 = ablation.next_token_probability(before, next_ids)
+            p1 = ablation.next_token_probability(after, next_ids)
+            charts.show(ablation_plots.next_token_figure(tokens, p0, p1), key="ab_next")
+            changed = int((before.argmax(1) != after.argmax(1)).sum())
+            st.markdown(t("ablation.lm_change", before=ablation.mean_log_likelihood(p0),
+                          after=ablation.mean_log_likelihood(p1), changed=changed, total=len(before)))
+        case Translation(output=before), Translation(output=after):  # encoder–decoder: decoded from the forced c
+            charts.show(ablation_plots.translation_figure(before, after), key="ab_translation")
+        case _:
+            delta = float(np.linalg.norm(np.asarray(forced.h_n) - np.asarray(original.h_n)))
+            st.info(t("ablation.no_head", delta=delta), icon=":material/info:")
 
 
 def show_states(original, forced, tokens, spec) -> None:
@@ -126,7 +131,7 @@ def show_states(original, forced, tokens, spec) -> None:
         options = list(original.quantities)
         # default: the hidden state, where a forced gate's effect reaches the output
         name = params.bound(st.selectbox, t("ablation.show"), key="show", default="hidden_state",
-                            parse=params.choice(options), options=options, format_func=lambda n: t(figures.LABEL_KEY[n]))
+                            parse=params.choice(options), options=options, format_func=lambda n: t(quantities.LABEL_KEY[n]))
     layer = 0
     if original.num_layers > 1:
         with cols[1]:
@@ -134,15 +139,15 @@ def show_states(original, forced, tokens, spec) -> None:
     D = original.num_directions
     before = [original.get(name, layer, d) for d in range(D)]
     after = [forced.get(name, layer, d) for d in range(D)]
-    zrange = figures.value_range(name, before + after)  # one colour scale for both runs
+    zrange = heatmaps.value_range(name, before + after)  # one colour scale for both runs
     left, right = st.columns(2)
     for column, panels, title, key in ((left, before, "ablation.original_title", "ab_original"),
                                        (right, after, "ablation.forced_title", "ab_forced")):
         with column:
-            fig = figures.heatmap_figure(name, panels, tokens, layer=layer, zrange=zrange)
+            fig = heatmaps.heatmap_figure(name, panels, tokens, layer=layer, zrange=zrange)
             fig.update_layout(title=dict(text=f"{t(title)} · {fig.layout.title.text}"))
             charts.show(fig, key=key)
-    charts.show(ablation.difference_figure(name, before, after, tokens, layer=layer), key="ab_difference")
+    charts.show(ablation_plots.difference_figure(name, before, after, tokens, layer=layer), key="ab_difference")
     diffs = np.concatenate([np.abs(a - b).ravel() for a, b in zip(before, after)])
     st.caption(t("ablation.changed_summary", max=float(diffs.max()), changed=int((diffs > CHANGED).sum()),
                  total=diffs.size))
@@ -167,8 +172,8 @@ def render() -> None:
     st.markdown(summary(spec, tokens, model.bidirectional))
     widgets.token_chips(tokens, models.unknown_positions(choice, tokens))
 
-    (original, h_original), (forced, h_forced) = lessons.ablation_runs(choice, tuple(tokens), spec)
-    show_prediction(model, tokens, original, forced, h_original, h_forced)
+    original, forced = lessons.ablation_runs(choice, tuple(tokens), spec)
+    show_prediction(model, tokens, original, forced)
     show_states(original, forced, tokens, spec)
     lessons.export_buttons(model, tokens, stem=lessons.safe_stem(model.name, "forced", spec.name), force=spec.forces(),
                            area="ablation", key="ab_export")

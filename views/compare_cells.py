@@ -2,7 +2,7 @@
 and the gate saturation scatter of Karpathy, Johnson & Fei-Fei (2015) per unit.
 
 Thin page: controls (kept in the URL, keys cmp_*) -> ``ui.models.run_model`` (cached exact traces)
-per cell -> ``rnnviz.saturation`` -> ``rnnviz.view_figures``. Trained sentiment models (same task,
+per cell -> ``rnnviz.analysis.saturation`` -> ``rnnviz.plots.view_figures``. Trained sentiment models (same task,
 so comparable) when shipped; untrained cells with one seed otherwise or by choice.
 """
 
@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import view_figures
+from rnnviz import Trace, quantities
+from rnnviz.analysis.reference_text import for_level
+from rnnviz.analysis.saturation import gate_saturation
 from rnnviz.i18n import t
-from rnnviz.reference_text import for_level
-from rnnviz.saturation import SIGMOID_GATES, gate_saturation
-from rnnviz.text import MAX_TOKENS
+from rnnviz.models import ClassProbabilities
+from rnnviz.models.text import MAX_TOKENS
+from rnnviz.plots import view_figures
+from rnnviz.quantities import SIGMOID_GATES
 from ui import charts, models, params, widgets
 from ui.downloads import trace_buttons
 from ui.safety import safe
@@ -22,7 +25,7 @@ from ui.safety import safe
 VARIANTS = ("RNN", "LSTM", "Bi-LSTM", "GRU", "Bi-GRU")  # the lecture notes' five, in their order
 TRAINED = {"RNN": "sentiment-rnn", "LSTM": "sentiment-lstm", "Bi-LSTM": "sentiment-bilstm",
            "GRU": "sentiment-gru", "Bi-GRU": "sentiment-bigru"}
-KEEP_GATE = {"RNN": None, "LSTM": "forget_gate", "GRU": "update_gate"}  # "near 1 = keep the old memory"
+KEEP_GATE = quantities.KEEP_GATE  # "near 1 = keep the old memory" (None: the RNN has none)
 QUANTITIES = ("hidden_state", "keep_gate")
 QUANTITY_LABEL_KEYS = {"hidden_state": "compare_cells.quantity_hidden_state",
                        "keep_gate": "compare_cells.quantity_keep_gate"}
@@ -72,7 +75,7 @@ def torch_cell(variant: str) -> str:
     return variant.removeprefix("Bi-")
 
 
-def strip_panels(run: models.Run, variant: str, quantity: str) -> list:
+def strip_panels(run: Trace, variant: str, quantity: str) -> list:
     """The arrays of one strip: every direction of the top layer, or [] if the cell lacks the gate."""
     name = "hidden_state" if quantity == "hidden_state" else KEEP_GATE[torch_cell(variant)]
     if name is None:
@@ -81,8 +84,8 @@ def strip_panels(run: models.Run, variant: str, quantity: str) -> list:
     return [run.get(name, top, d) for d in range(run.num_directions)]
 
 
-def predictions(runs: dict[str, models.Run]) -> None:
-    shown = {v: r.prediction for v, r in runs.items() if isinstance(r.prediction, dict)}
+def predictions(runs: dict[str, Trace]) -> None:
+    shown = {v: r.prediction.probabilities for v, r in runs.items() if isinstance(r.prediction, ClassProbabilities)}
     if not shown:
         return
     st.markdown(f"**{t('compare_cells.predictions')}**")

@@ -1,6 +1,6 @@
 """Gate Explorer: every gate and state of the chosen cell at every time step, as heatmaps.
 
-Thin page: read widgets -> ``ui.models.run_model`` (cached rnnviz trace) -> ``rnnviz.figures`` ->
+Thin page: read widgets -> ``ui.models.run_model`` (cached rnnviz trace) -> ``rnnviz.plots.heatmaps`` ->
 draw. One heatmap per quantity, layer and direction (units × time steps), on one shared token axis.
 """
 
@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import figures
+from rnnviz import Trace, quantities
 from rnnviz.i18n import t
-from ui import charts, equations, models, widgets
+from rnnviz.models import ClassProbabilities, NextTokens, Translation
+from rnnviz.plots import heatmaps
+from rnnviz.plots.tokens import visible_token
+from ui import charts, models, widgets
 from ui.safety import safe
 
 WIDE_SENTENCE = 24  # more tokens than this: one heatmap per row instead of two
@@ -37,26 +40,27 @@ def show_prediction(prediction, tokens: list[str], step: int) -> None:
     if prediction is None:
         return
     st.markdown(f"**{t('gate_explorer.prediction')}**")
-    if isinstance(prediction, dict):
-        for label, p in sorted(prediction.items(), key=lambda kv: -kv[1]):
-            st.progress(float(p), text=t("gate_explorer.probability", label=label, p=100 * float(p)))
-    elif isinstance(prediction, list):
-        st.caption(t("gate_explorer.next_token_caption", position=step))
-        rows = [{t("gate_explorer.next_token"): figures.visible_token(tok, 20),
-                 t("gate_explorer.probability_column"): p} for tok, p in prediction[step]]
-        st.dataframe(rows, hide_index=True, width="stretch",
-                     column_config={t("gate_explorer.probability_column"): st.column_config.ProgressColumn(
-                         min_value=0.0, max_value=1.0, format="%.3f")})
-    else:
-        st.text(t("gate_explorer.output_text", output=str(prediction)))
+    match prediction:
+        case ClassProbabilities(probabilities=probs):
+            for label, p in sorted(probs.items(), key=lambda kv: -kv[1]):
+                st.progress(float(p), text=t("gate_explorer.probability", label=label, p=100 * float(p)))
+        case NextTokens():
+            st.caption(t("gate_explorer.next_token_caption", position=step))
+            rows = [{t("gate_explorer.next_token"): visible_token(tok, 20),
+                     t("gate_explorer.probability_column"): p} for tok, p in prediction.top()[step]]
+            st.dataframe(rows, hide_index=True, width="stretch",
+                         column_config={t("gate_explorer.probability_column"): st.column_config.ProgressColumn(
+                             min_value=0.0, max_value=1.0, format="%.3f")})
+        case Translation(output=output):
+            st.text(t("gate_explorer.output_text", output=output))
 
 
-def show_readout(run: models.Run, step: int, unit: int) -> None:
+def show_readout(run: Trace, step: int, unit: int) -> None:
     """The exact numbers under the outline: every quantity at (step, unit), per layer and direction."""
     arrow = ["→", "←"]
     rows = []
     for name in run.quantities:
-        row = {t("gate_explorer.quantity_column"): t(figures.LABEL_KEY[name])}
+        row = {t("gate_explorer.quantity_column"): t(quantities.LABEL_KEY[name])}
         for layer in range(run.num_layers):
             for d in range(run.num_directions):
                 values = run.get(name, layer, d)
@@ -69,12 +73,12 @@ def show_readout(run: models.Run, step: int, unit: int) -> None:
 def show_equations(cell: str, bidirectional: bool) -> None:
     """The cell's equations in PyTorch's convention, then one plain line per quantity."""
     with st.expander(t("gate_explorer.equations_title", cell=cell), expanded=False):
-        for line in equations.LATEX[cell]:
+        for line in quantities.EQUATIONS[cell]:
             st.latex(line)
         if bidirectional:
-            st.latex(equations.BACKWARD_LATEX)
-        for name, key in equations.MEANING_KEYS[cell]:
-            st.markdown(f"**{t(figures.LABEL_KEY[name])}** — {t(key)}")
+            st.latex(quantities.BACKWARD_EQUATION)
+        for name, key in quantities.MEANING_KEYS[cell]:
+            st.markdown(f"**{t(quantities.LABEL_KEY[name])}** — {t(key)}")
         st.caption(t("gate_explorer.equations_source"))
 
 
@@ -85,7 +89,7 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
     prediction, heatmaps. A fragment (``st.fragment``): moving a slider reruns only this function,
     not the app shell, model picker, sentence box and trace lookup above it (a full rerun happens
     when those change, and calls this again with the new tokens)."""
-    run = models.run_model(choice, tokens)  # cached (st.cache_data): the same Run as the full run's
+    run = models.run_model(choice, tokens)  # cached (st.cache_data): the same Trace as the full run's
     if run.prediction is not None:  # trained model: its prediction beside the controls, above the maps
         controls, side = st.columns([3, 1], gap="medium")
     else:
@@ -106,8 +110,8 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
     if run.cell == "GRU":
         st.info(t("gate_explorer.gru_convention"), icon=":material/info:")
 
-    # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/figures.py)
-    grid = figures.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
+    # Finished figure dicts (no Plotly validation or copy on the way: ui/charts.py, rnnviz/heatmaps.py)
+    grid = heatmaps.layer_specs(run.get, run.quantities, tokens, num_layers=run.num_layers,
                                num_directions=run.num_directions, step=step, unit=unit,
                                outline=charts.outline_colour())
     per_row = 2 if len(tokens) <= WIDE_SENTENCE else 1  # two heatmaps a row while tokens stay legible

@@ -1,23 +1,20 @@
 """Vanishing gradients: ‖∂h_T/∂h_t‖ and ‖∂h_T/∂x_t‖ over t for RNN vs LSTM vs GRU, log scale.
 
-Thin page: controls (kept in the URL, keys gr_*) -> ``rnnviz.gradient_flow`` (exact, autograd) per
-cell -> ``rnnviz.view_figures.gradient_figure``. Trained sentiment models when shipped; otherwise
+Thin page: controls (kept in the URL, keys gr_*) -> ``rnnviz.analysis.gradient_flows`` (exact,
+autograd) per cell -> ``rnnviz.plots.view_figures.gradient_figure``. Trained sentiment models when shipped; otherwise
 (or by choice) untrained cells, whose recurrent-weight scale and keep-gate bias the learner can
 turn to make the gradients vanish or explode — the lecture notes' claim, made touchable.
 """
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import streamlit as st
-import torch
 
-import rnnviz
-from rnnviz import gradient_stats, models as registry, view_figures
+from rnnviz.analysis import gradient_flows, gradient_stats
 from rnnviz.i18n import t
-from rnnviz.text import tokenize
+from rnnviz.models.text import tokenize
+from rnnviz.plots import view_figures
 from ui import charts, models, params, widgets
 from ui.safety import safe
 
@@ -43,35 +40,14 @@ def trained_available() -> list[str]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def trained_flows(tokens: tuple[str, ...], cells: tuple[str, ...]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """cell -> (‖∂h_T/∂h_t‖, ‖∂h_T/∂x_t‖), forward direction, for the shipped sentiment models."""
-    out = {}
-    for cell in cells:
-        model = models.get_model(models.Choice(name=TRAINED[cell]))
-        flow = rnnviz.gradient_flow(model.module, model.inputs(list(tokens)))
-        out[cell] = (flow.wrt_hidden[:, 0], flow.wrt_input[:, 0])
-    return out
-
-
-def _untrained_module(cell: str, hidden: int, seed: int, scale: float, bias: float) -> torch.nn.Module:
-    """A private copy of the seeded random cell with W_hh scaled and the keep-gate bias shifted."""
-    base = registry.random_model(cell, hidden_size=hidden, seed=seed, embedding_dim=EMBEDDING_DIM)
-    module = copy.deepcopy(base.module)
-    H = module.hidden_size
-    with torch.no_grad():
-        module.weight_hh_l0.mul_(scale)
-        if cell in ("LSTM", "GRU"):  # LSTM rows (i, f, g, o) and GRU rows (r, z, n): the 2nd block
-            module.bias_hh_l0[H:2 * H] += bias
-    return module.eval()
+    return {cell: gradient_flows.model_flow(models.get_model(models.Choice(name=TRAINED[cell])), tokens)
+            for cell in cells}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def untrained_flows(tokens: tuple[str, ...], hidden: int, seed: int, scale: float,
                     bias: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    x = registry.hashed_embedding(list(tokens), EMBEDDING_DIM)  # (T, E): the same vector for all three cells
-    out = {}
-    for cell in CELLS:
-        flow = rnnviz.gradient_flow(_untrained_module(cell, hidden, seed, scale, bias), x)
-        out[cell] = (flow.wrt_hidden[:, 0], flow.wrt_input[:, 0])
-    return out
+    return gradient_flows.untrained_flows(tokens, CELLS, hidden, seed, scale, bias, EMBEDDING_DIM)
 
 
 def controls() -> tuple[str, dict]:

@@ -3,7 +3,7 @@ beside a diagram of which outputs the task reads.
 
 Thin page: controls (kept in the URL, keys io_*) -> the shipped models (``rnnviz.models``:
 language model, sentiment classifier, generation, seq2seq with its context vector c) ->
-``rnnviz.io_diagrams`` and ``rnnviz.view_figures``. A shape whose model is not shipped yet shows its
+``rnnviz.plots.io_diagrams`` and ``rnnviz.plots.view_figures``. A shape whose model is not shipped yet shows its
 diagram and a note saying so.
 """
 
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-import torch
 
-from rnnviz import io_diagrams, view_figures
-from rnnviz.figures import visible_token
-from rnnviz.generate import START
 from rnnviz.i18n import t
-from rnnviz.seq2seq import TARGET_CHARS
+from rnnviz.models import io_examples
+from rnnviz.models.seq2seq import TARGET_CHARS
+from rnnviz.plots import io_diagrams, view_figures
+from rnnviz.plots.tokens import visible_token
 from ui import charts, models, params, widgets
 from ui.downloads import trace_buttons
 from ui.safety import safe
@@ -82,27 +81,18 @@ def warn_unknown(m, tokens: list[str]) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def next_token_probabilities(name: str, tokens: tuple[str, ...]) -> np.ndarray:
     """(T, V) float32: row t is p(token t+1 | tokens 0..t)."""
-    with torch.inference_mode():
-        return np.asarray(model(name).predict(list(tokens)), dtype=np.float32)
+    return io_examples.next_token_probabilities(model(name), list(tokens))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def generate(name: str, prompt: str, n: int, temperature: float, seed: int) -> tuple[list[str], list[str]]:
     """(tokens read first, generated tokens) — seeded, so the same arguments give the same text."""
-    m = model(name)
-    with torch.inference_mode():
-        text, _ = m.generate(prompt, n_chars=n, temperature=temperature, seed=seed)
-    generated = list(text) if m.level == "char" else text.split(" ")
-    return (m.tokens(prompt) if prompt else []) or [START], generated
+    return io_examples.generated_tokens(model(name), prompt, n, temperature, seed)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def translate(name: str, tokens: tuple[str, ...]) -> dict:
-    with torch.inference_mode():
-        d = model(name).translate(list(tokens))
-    return dict(output=d.output, output_tokens=list(d.output_tokens), decoder_inputs=list(d.decoder_inputs),
-                context=np.asarray(d.context, dtype=np.float32),
-                probabilities=np.asarray(d.probabilities, dtype=np.float32))
+    return io_examples.translation_arrays(model(name), list(tokens))
 
 
 # --------------------------------------------------------------------------- the four sections
@@ -146,7 +136,7 @@ def section_n_to_1(text: str) -> None:
         st.info(t("io_shapes.empty"), icon=":material/edit:")
         return
     run = models.run_model(choice, tuple(tokens))
-    probs = run.prediction or {}
+    probs = run.prediction.probabilities if run.prediction is not None else {}
     label, p = max(probs.items(), key=lambda kv: kv[1]) if probs else ("", 0.0)
     outputs = [""] * (len(tokens) - 1) + [f"{label} {p:.0%}"]
     charts.show(diagram("N→1", len(tokens), inputs=tokens, outputs=outputs), key="io-diagram-n1")

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import figures
 from rnnviz.i18n import t
 from rnnviz.lab import CELLS, GATE_BIAS, TASK_NAMES, make_task, runs
-from rnnviz.plots import lab as plots
+from rnnviz.plots import heatmaps, lab as plots
 from ui import charts, params
 from ui import lab as queue
 from ui.safety import safe
@@ -154,7 +153,7 @@ def scrubber(configs: list[tuple]) -> None:
     st.caption(t("lab.probe_caption", cell=run.cell, step=steps[index], answer=queue.answer_text(model, tr)))
     if run.cell == "GRU":
         st.caption(t("lab.gru_convention"))
-    grid = figures.layer_specs(lambda name, layer, d: tr.get(name, layer, d), SHOWN[run.cell], tokens,
+    grid = heatmaps.layer_specs(lambda name, layer, d: tr.get(name, layer, d), SHOWN[run.cell], tokens,
                                num_layers=1, num_directions=1, outline=charts.outline_colour())
     cols = st.columns(len(grid[0]))
     for column, (name, spec) in zip(cols, grid[0]):

@@ -1,8 +1,8 @@
 """Neuron view: the text coloured by one unit, the top-5 next tokens beneath (language models), and
 a unit finder that ranks every unit by its correlation with a property of the text.
 
-Thin page: widgets -> ``ui.models.run_model`` (cached trace + top-5) -> ``rnnviz.annotations``
-(property of each token, Pearson ranking) and ``rnnviz.neuron`` (escaped HTML text, figures) ->
+Thin page: widgets -> ``ui.models.run_model`` (cached trace + top-5) -> ``rnnviz.analysis.annotations``
+(property of each token, Pearson ranking) and ``rnnviz.plots.neuron`` (escaped HTML text, figures) ->
 draw. After Karpathy, Johnson & Fei-Fei (2015), "Visualizing and Understanding Recurrent Networks".
 """
 
@@ -13,8 +13,11 @@ import io
 
 import streamlit as st
 
-from rnnviz import annotations, figures, neuron
+from rnnviz import Trace, quantities
+from rnnviz.analysis import annotations
 from rnnviz.i18n import t
+from rnnviz.models import NextTokens
+from rnnviz.plots import heatmaps, neuron
 from ui import charts, lessons, models, params, widgets
 from ui.safety import safe
 
@@ -50,10 +53,10 @@ def ranking_csv(scores: list[annotations.UnitScore], annotation: str, quantity: 
     return buf.getvalue().encode("utf-8")
 
 
-def unit_finder(run: models.Run, tokens: list[str], level: str, quantity: str, unit_values, zrange,
+def unit_finder(run: Trace, tokens: list[str], level: str, quantity: str, unit_values, zrange,
                 unit: int, bidirectional: bool, task: str = "") -> list[annotations.UnitScore]:
     st.subheader(t("neuron_view.finder_heading"))
-    label = t(figures.LABEL_KEY[quantity])
+    label = t(quantities.LABEL_KEY[quantity])
     st.caption(t("neuron_view.finder_intro", quantity=label))
     options = annotations.names_for(level)
     name = params.bound(st.selectbox, t("neuron_view.annotation"), key="annotation",
@@ -117,13 +120,13 @@ def render() -> None:
     if not widgets.length_notes(tokens, total, t("neuron_view.empty_prompt")):
         return
     run = models.run_model(choice, tuple(tokens))
-    is_lm = isinstance(run.prediction, list)
+    is_lm = isinstance(run.prediction, NextTokens)
 
     with st.sidebar:
         options = list(run.quantities)
         quantity = params.bound(st.selectbox, t("neuron_view.quantity"), key="quantity", default="hidden_state",
                                 parse=params.choice(options), options=options,
-                                format_func=lambda n: t(figures.LABEL_KEY[n]))
+                                format_func=lambda n: t(quantities.LABEL_KEY[n]))
         layer = lessons.layer_selector(run.num_layers, t("neuron_view.layer"))
         direction = lessons.direction_selector(run.num_directions, t("neuron_view.direction"))
         units = run.get(quantity, layer, direction).shape[1]
@@ -137,12 +140,12 @@ def render() -> None:
                                          parse=lambda raw: str(raw) == "True"))
 
     bidirectional = run.num_directions > 1
-    zrange = figures.value_range(quantity, [run.get(quantity, la, d) for la in range(run.num_layers)
+    zrange = heatmaps.value_range(quantity, [run.get(quantity, la, d) for la in range(run.num_layers)
                                             for d in range(run.num_directions)])
     unit_values = run.get(quantity, layer, direction)[:, unit]
-    st.subheader(t("neuron_view.text_heading", quantity=t(figures.LABEL_KEY[quantity]), layer=layer + 1,
+    st.subheader(t("neuron_view.text_heading", quantity=t(quantities.LABEL_KEY[quantity]), layer=layer + 1,
                    direction=ARROW[direction] if bidirectional else "", unit=unit))
-    st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction if show_top else None,
+    st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction.top() if show_top else None,
                              compact=model.level == "char"))
     if show_top:
         st.caption(t("neuron_view.top_caption"))

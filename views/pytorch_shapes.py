@@ -1,8 +1,8 @@
 """PyTorch shapes: the exact torch call for a configuration, every tensor's shape with named
 dimensions, and a picture of which slice of ``output`` equals which row of ``h_n``.
 
-Thin page: controls (kept in the URL) -> ``rnnviz.shapes`` (rules + a real torch run) ->
-``rnnviz.view_figures.shapes_figure``. The defaults are the lecture notes' ``nn.RNN(5, 6, 1)``.
+Thin page: controls (kept in the URL) -> ``rnnviz.analysis.shapes`` (rules + a real torch run) ->
+``rnnviz.plots.view_figures.shapes_figure``. The defaults are the lecture notes' ``nn.RNN(5, 6, 1)``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from rnnviz import shapes, view_figures
+from rnnviz.analysis import shapes
+from rnnviz.plots import view_figures
 from rnnviz.i18n import t
 from ui import charts, params
 from ui.downloads import arrays_npz, file_stem

@@ -1,7 +1,7 @@
 """Step through time: one cell, one step, one unit, with every number on the page.
 
-Thin page: widgets -> ``ui.models.run_model`` (cached trace) -> ``rnnviz.stepping`` (the equations
-recomputed from the weights, checked against the trace) and ``rnnviz.diagram`` (cell, chain,
+Thin page: widgets -> ``ui.models.run_model`` (cached trace) -> ``rnnviz.core.stepping`` (the equations
+recomputed from the weights, checked against the trace) and ``rnnviz.plots.diagram`` (cell, chain,
 vector bars) -> draw. Play is bounded: a fragment reruns itself every PLAY_SECONDS only while
 playing, one step per run, and stops by itself at the end of the reading order (at most T runs).
 The backward direction of a bidirectional cell reads from the last token to the first, so its
@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnviz import diagram, figures, stepping
+from rnnviz import Trace, quantities
+from rnnviz.core import stepping
 from rnnviz.i18n import t
-from ui import charts, equations, lessons, models, params, widgets
+from rnnviz.plots import diagram, heatmaps
+from rnnviz.plots.tokens import visible_token
+from ui import charts, lessons, models, params, widgets
 from ui.safety import friendly_errors, safe
 from ui.user_model import plain  # markdown-escape: tokens are shown as text, never as markup
 
 PLAYING = "_step_through_playing"
 PLAY_SECONDS = 1.2
-DEFAULT_FOCUS = {"LSTM": "forget_gate", "GRU": "update_gate", "RNN": "hidden_state"}
+DEFAULT_FOCUS = {cell: gate or "hidden_state" for cell, gate in quantities.KEEP_GATE.items()}
 
 
 def first_step(direction: int, steps: int) -> int:
@@ -82,12 +85,12 @@ def show_equations(step_values: stepping.StepValues, focus: str, cell: str) -> N
         st.caption(t("step_through.equations_check", error=max(error, 1e-12)))
     else:
         st.warning(t("step_through.equations_mismatch", error=error))
-    meaning = dict(equations.MEANING_KEYS[cell]).get(focus)
+    meaning = dict(quantities.MEANING_KEYS[cell]).get(focus)
     if meaning:
-        st.markdown(f"**{t(figures.LABEL_KEY[focus])}** — {t(meaning)}")
+        st.markdown(f"**{t(quantities.LABEL_KEY[focus])}** — {t(meaning)}")
 
 
-def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, layer: int, direction: int,
+def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: int, direction: int,
             unit: int, focus: str, timer: bool) -> None:
     """Buttons, slider, diagram, equations, chain and bars: the part that reruns while playing.
 
@@ -130,7 +133,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
             step = params.bound(st.select_slider, t("step_through.step"), key="step",
                                 default=first_step(direction, steps), parse=params.integer(0, steps - 1),
                                 options=list(range(steps)), help=t("step_through.step_help"),
-                                format_func=lambda i: f"{i} · {figures.visible_token(tokens[i], 16)}")
+                                format_func=lambda i: f"{i} · {visible_token(tokens[i], 16)}")
         else:
             step = 0
             params.publish("step", 0)
@@ -142,7 +145,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
     unknown = sorted(models.unknown_positions(choice, tokens))
     if unknown:
         st.caption(plain(f"{t('controls.unknown_token')} "
-                         + ", ".join(f"{i} · {figures.visible_token(tokens[i], 16)}" for i in unknown)))
+                         + ", ".join(f"{i} · {visible_token(tokens[i], 16)}" for i in unknown)))
 
     wires = stepping.wire_values(run, layer, direction, step, unit)
     nonlinearity = getattr(model.module, "nonlinearity", "tanh")
@@ -154,7 +157,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
              else run.get("hidden_state", layer, d)[:, 0] * float("nan") for d in range(run.num_directions)]
         charts.show(diagram.chain_figure(tokens, h, step=step, unit=unit), key="st_chain")
     with right:
-        st.caption(plain(t("step_through.token", step=step, token=figures.visible_token(tokens[step], 24))))
+        st.caption(plain(t("step_through.token", step=step, token=visible_token(tokens[step], 24))))
         with friendly_errors():
             values = stepping.step_values(model.module, model.inputs(tokens), run, layer, direction, step, unit)
             show_equations(values, focus, run.cell)
@@ -168,7 +171,7 @@ def stepper(model, run: models.Run, tokens: list[str], choice: models.Choice, la
             st.caption(t("step_through.projection_note", unit=unit))
 
     st.markdown(f"**{t('step_through.vectors_heading', step=step, unit=unit)}**")
-    ranges = {name: figures.value_range(name, [run.get(name, lay, d) for lay in range(run.num_layers)
+    ranges = {name: heatmaps.value_range(name, [run.get(name, lay, d) for lay in range(run.num_layers)
                                                 for d in range(run.num_directions)])
               for name in run.quantities}
     vectors = {name: run.get(name, layer, direction)[step] for name in run.quantities}
@@ -198,7 +201,7 @@ def render() -> None:
         options = list(run.quantities)
         focus = params.bound(st.selectbox, t("step_through.focus"), key="focus",
                              default=DEFAULT_FOCUS[run.cell], parse=params.choice(options), options=options,
-                             format_func=lambda name: t(figures.LABEL_KEY[name]), help=t("step_through.focus_help"))
+                             format_func=lambda name: t(quantities.LABEL_KEY[name]), help=t("step_through.focus_help"))
 
     playing = bool(st.session_state.get(PLAYING))
     # A fragment with a timer only while playing: each tick reruns just this part, one step on.

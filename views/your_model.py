@@ -1,8 +1,8 @@
 """Your model: upload the weights of a PyTorch RNN / LSTM / GRU you trained, confirm what rnnviz
 found, then see every gate and state of it for any sentence.
 
-Thin page: file bytes -> ``ui.user_model`` (``rnnviz.upload.load_user_model``, cached by content
-hash) -> confirmation table -> cached trace -> ``rnnviz.figures`` heatmaps. Every message quoting the
+Thin page: file bytes -> ``ui.user_model`` (``rnnviz.models.upload.load_user_model``, cached by content
+hash) -> confirmation table -> cached trace -> ``rnnviz.plots.heatmaps`` heatmaps. Every message quoting the
 file (key names, tokens, file names) goes through ``user_model.plain`` so it can never become markup.
 """
 
@@ -12,10 +12,10 @@ import dataclasses
 
 import streamlit as st
 
-from rnnviz import figures
+from rnnviz.plots import heatmaps
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS, tokenize
-from rnnviz.upload import MAX_SIDE_FILE_BYTES, MAX_UPLOAD_MB, UploadError
+from rnnviz.models.text import MAX_TOKENS, tokenize
+from rnnviz.models.upload import MAX_SIDE_FILE_BYTES, MAX_UPLOAD_MB, UploadError
 from ui import charts, user_model, widgets
 from ui.safety import safe
 
@@ -122,7 +122,7 @@ def explore(model) -> None:
     step, unit = widgets.step_unit_selectors(tokens, run.units)
     unknown = {i for i, tok in enumerate(tokens) if tok in set(model.unknown(tokens))}
     widgets.token_chips(tokens, unknown, selected=step)
-    grid = figures.layer_figures(run.get, run.quantities, tokens, num_layers=run.num_layers,
+    grid = heatmaps.layer_figures(run.get, run.quantities, tokens, num_layers=run.num_layers,
                                  num_directions=run.num_directions, step=step, unit=unit)
     per_row = 1 if len(tokens) > 24 else 2
     for layer, layer_figs in enumerate(grid):

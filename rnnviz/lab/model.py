@@ -32,9 +32,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.models import Model, architecture
-from rnnviz.text import Vocab
 from rnnviz import Trace
+from rnnviz.models import Model, NextTokens, architecture
+from rnnviz.models.text import Vocab
 from rnnviz.lab.tasks import Task, pulse_vectors
 
 GATE_BIAS = ("default", "plus1", "plus2", "chrono")
@@ -125,6 +125,13 @@ class LabModel(Model):
             if self.lab_task.kind == "classify":
                 y = torch.softmax(y, dim=-1)
             return y.numpy().astype(np.float32)
+
+    def prediction(self, tr: Trace) -> NextTokens | None:
+        """Typed per-step outputs for the other views: class probabilities over the task's output
+        names; None for the flip-flop (its outputs are values, not a distribution)."""
+        if self.lab_task.kind != "classify":
+            return None
+        return NextTokens(self.readout(tr), tuple(self.lab_task.outputs))
 
     def weights(self) -> dict[str, torch.Tensor]:
         """The state dict in the assets' key names (embedding.weight, rnn.*, head.*)."""

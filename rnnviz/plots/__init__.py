@@ -1,1 +1,1 @@
-"""Plotly builders: pure functions from arrays to figures (no streamlit, no torch)."""
+"""Every Plotly builder (pure: arrays -> figure dict / ``go.Figure``) and the one palette."""

@@ -1,9 +1,9 @@
 """Figures of the live lab: learning curves, the race, the lag sweep (capacity curve).
 
 Pure: histories / result rows in, ``plotly.graph_objects.Figure`` out. One colour per cell kind,
-the same as every other page (Okabe–Ito, ``rnnviz.view_figures.CELL_COLOURS``); chance level as a
+the same as every other page (Okabe–Ito, ``rnnviz.plots.palette.CELL_COLOURS``); chance level as a
 dashed line, so "stays at chance" is visible, not inferred. Text ≥ 12 px (projector).
-The checkpoint heatmaps reuse the Gate Explorer's builder (``rnnviz.figures.layer_specs``).
+The checkpoint heatmaps reuse the Gate Explorer's builder (``rnnviz.plots.heatmaps.layer_specs``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz.i18n import t
-from rnnviz.view_figures import CELL_COLOURS
+from rnnviz.plots.palette import CELL_COLOURS, FONT_AXIS, FONT_LEGEND, FONT_TICK, HOVER
 
-FONT = dict(size=13)
+FONT = dict(size=FONT_AXIS)
 LAYOUT = dict(template="none", font=FONT, margin=dict(l=60, r=20, t=36, b=44),
-              hoverlabel=dict(bgcolor="white", bordercolor="#555555", font=dict(size=14, color="#111111")),
-              legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=13)))
+              hoverlabel=dict(**HOVER, font=dict(size=FONT_LEGEND, color="#111111")),
+              legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=FONT_LEGEND)))
 
 
 def _f32(values) -> np.ndarray:
@@ -53,7 +53,7 @@ def curves_figure(curves: Sequence[tuple[str, Sequence[dict]]], *, chance: float
     if chance is not None:
         fig.add_hline(y=chance, line=dict(color="#555555", dash="dash", width=1.5), row=1, col=1,
                       annotation_text=t("lab.chance", lang=lang), annotation_position="top left",
-                      annotation_font=dict(size=12))
+                      annotation_font=dict(size=FONT_TICK))
     xrange = [0, total_steps] if total_steps else None
     fig.update_xaxes(range=xrange, tickfont=FONT, showgrid=True, gridcolor="#e5e5e5", zeroline=False)
     fig.update_xaxes(title=dict(text=t("lab.step", lang=lang), font=FONT), row=2, col=1)
@@ -87,7 +87,7 @@ def sweep_figure(rows: Sequence[dict], cells: Sequence[str], lags: Sequence[int]
                                                f"{t('lab.accuracy', lang=lang)} %{{y:.2f}}<extra></extra>"))
     fig.add_hline(y=chance, line=dict(color="#555555", dash="dash", width=1.5),
                   annotation_text=t("lab.chance", lang=lang), annotation_position="bottom right",
-                  annotation_font=dict(size=12))
+                  annotation_font=dict(size=FONT_TICK))
     fig.update_xaxes(title=dict(text=t("lab.lag", lang=lang), font=FONT), tickfont=FONT, tickmode="array",
                      tickvals=list(lags), gridcolor="#e5e5e5", zeroline=False)
     fig.update_yaxes(range=[-0.02, 1.02], title=dict(text=t("lab.final_accuracy", lang=lang), font=FONT),

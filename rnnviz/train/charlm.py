@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from rnnviz.models import architecture
-from rnnviz.nets import TokenLM
+from rnnviz.models.nets import TokenLM
 from rnnviz.train import common, data
 
 TEST_WORK = "tempest_gut.txt"

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from rnnviz.models import architecture
-from rnnviz.nets import TokenLM
+from rnnviz.models.nets import TokenLM
 from rnnviz.train import common
 
 VOCAB = ["<unk>", "a", "b", "."]
@@ -74,7 +74,7 @@ def sequence_accuracy(net, ns) -> float:
 @torch.no_grad()
 def _cell_states(net: TokenLM, n: int) -> np.ndarray:
     """c_t after each symbol of aⁿbⁿ (without the final "."), via rnnviz.trace. (2n, H)"""
-    from rnnviz.trace import trace
+    from rnnviz.core.trace import trace
 
     net.eval()
     ids = torch.tensor([STOI[ch] for ch in anbn(n)[:-1]])              # (2n,)

@@ -15,9 +15,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from rnnviz import seq2seq as s2s
+from rnnviz.models import seq2seq as s2s
 from rnnviz.models import architecture
-from rnnviz.nets import Seq2Seq
+from rnnviz.models.nets import Seq2Seq
 from rnnviz.train import common
 
 HYPER = {"cell": "GRU", "embedding_dim": 32, "hidden_size": 128, "batch_size": 128, "steps": 3000,

@@ -26,8 +26,8 @@ import torch
 import torch.nn.functional as F
 
 from rnnviz.models import architecture, load_dir
-from rnnviz.nets import Classifier
-from rnnviz.text import Vocab, tokenize
+from rnnviz.models.nets import Classifier
+from rnnviz.models.text import Vocab, tokenize
 from rnnviz.train import common, data
 
 LABELS = ["negative", "positive"]

@@ -118,6 +118,6 @@ def test_seq2seq_output_changes_with_the_forced_encoder():
     assert table["type"] == "table"
     original, forced = (column[0] for column in table["cells"]["values"])
     assert original == model.predict("three hundred and twelve") == "312"
-    from rnnviz.ablation import forced_translation
+    from rnnviz.analysis.ablation import forced_translation
     assert forced == forced_translation(model, model.tokens("three hundred and twelve"), [Force("update_gate", 0.0)])
     assert forced != original

@@ -13,9 +13,9 @@ import pytest
 import torch
 
 from rnnviz import models
-from rnnviz.figures import display_token
+from rnnviz.plots.tokens import display_token
 from rnnviz.i18n import t
-from rnnviz.text import MAX_TOKENS, tokenize
+from rnnviz.models.text import MAX_TOKENS, tokenize
 
 # heatmaps (one per quantity × layer × direction) for the untrained cell choices
 PER_LAYER = {"RNN": 2, "LSTM": 6, "Bi-LSTM": 12, "GRU": 4, "Bi-GRU": 8}
@@ -203,7 +203,7 @@ def test_step_beyond_a_shorter_sentence_is_reset(app_test):
 
 
 def test_an_internal_error_becomes_a_friendly_message(app_test, monkeypatch):
-    from rnnviz import figures
+    from rnnviz.plots import heatmaps as figures
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
@@ -259,13 +259,13 @@ def test_no_full_garbage_collection_after_every_rerun():
 
 
 def test_a_finished_figure_dict_reaches_the_page_unchanged():
-    """ui.charts.show sends a finished dict from rnnviz.figures as it is (no re-validation): the
+    """ui.charts.show sends a finished dict from rnnviz.plots.heatmaps as it is (no re-validation): the
     chart spec equals the one of the same figure passed as a go.Figure, z still base64 float32."""
     from streamlit.testing.v1 import AppTest
 
     script = '''
 import numpy as np
-from rnnviz import figures
+from rnnviz.plots import heatmaps as figures
 from ui import charts
 values = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
 get = lambda name, layer, d: values

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnviz import annotations, models
+from rnnviz import models
+from rnnviz.analysis import annotations
 from tests.app.spec import charts, decode
 
 ROOT = Path(__file__).resolve().parents[2]

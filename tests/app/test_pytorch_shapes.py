@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from rnnviz.shapes import ShapeConfig, run
+from rnnviz.analysis.shapes import ShapeConfig, run
 from tests.app.spec import decode
 
 PAGE = "views/pytorch_shapes.py"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnviz import diagram, models
+from rnnviz import models
+from rnnviz.plots import diagram
 from rnnviz.i18n import t
 from ui.models import CELL_CHOICES
 from tests.app.spec import charts

@@ -108,3 +108,15 @@ def page(browser, streamlit_server):
     tab.set_default_timeout(60_000)
     yield tab
     context.close()
+
+
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+@pytest.fixture()
+def tab(browser, streamlit_server):
+    context = browser.new_context(viewport=PROJECTOR, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
