@@ -9,11 +9,13 @@ import pytest
 from tests.browser.conftest import ARTIFACTS
 
 PROJECTOR = {"width": 1280, "height": 720}
+# Plotly keeps base64 typed arrays as sent in gd.data; the decoded arrays are in gd._fullData.
 CURVE_POINTS = ("() => { const p = document.querySelector('.js-plotly-plot');"
-                " return p && p.data && p.data[0] ? p.data[0].x.length : 0; }")
+                " const x = p && p._fullData && p._fullData[0] ? p._fullData[0].x : null;"
+                " return x ? x.length : 0; }")
 HEATMAP_SUM = ("() => { const ps = [...document.querySelectorAll('.js-plotly-plot')]"
-               ".filter(p => p.data && p.data[0] && p.data[0].type === 'heatmap');"
-               " if (!ps.length) return null; const z = ps[0].data[0].z;"
+               ".filter(p => p._fullData && p._fullData[0] && p._fullData[0].type === 'heatmap');"
+               " if (!ps.length) return null; const z = ps[0]._fullData[0].z;"
                " let s = 0; for (const row of z) for (const v of row) s += v; return s; }")
 
 
@@ -21,7 +23,7 @@ HEATMAP_SUM = ("() => { const ps = [...document.querySelectorAll('.js-plotly-plo
 def tab(browser, streamlit_server):
     context = browser.new_context(viewport=PROJECTOR, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(90_000)
+    page.set_default_timeout(240_000)   # a cold page under a loaded 2-core machine
     yield page
     context.close()
 
