@@ -22,6 +22,7 @@ from rnnviz.lab.training import LabRun, config_key, resolve_options
 
 WORKERS = int(os.environ.get("RNNVIZ_LAB_WORKERS", "2"))
 MAX_SECONDS = float(os.environ.get("RNNVIZ_LAB_MAX_SECONDS", "90"))
+STOP_WAIT_SECONDS = 5.0  # Stop waits this long for the stopped run (one training step, normally ms)
 KEPT_RUNS = 6            # finished runs a session keeps (small models: ~0.3 MB each)
 SESSION, TICKET, PENDING, RESULTS = "_lab_session", "_lab_ticket", "_lab_pending", "_lab_results"
 
@@ -119,6 +120,7 @@ def stop() -> None:
     ticket = st.session_state.get(TICKET)
     if ticket is not None and ticket.active:
         ticket.stop()
+        ticket.wait(STOP_WAIT_SECONDS)       # the worker hands over the partial run at its next step
         st.session_state["_lab_last"] = ticket
     st.session_state[TICKET] = None
 

@@ -78,6 +78,15 @@ class Ticket:
         """This learner stops waiting (the Stop button, or a new Train from the same session)."""
         self._scheduler._withdraw(self, STOPPED)
 
+    def wait(self, timeout: float) -> bool:
+        """Block until the ticket is no longer queued or running (a stopped training hands over
+        what it learned at its next step). -> whether it finished within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._scheduler._lock:
+            while self.active and time.monotonic() < deadline:
+                self._scheduler._lock.wait(timeout=max(deadline - time.monotonic(), 0.0))
+            return not self.active
+
 
 class _Job:
     def __init__(self, key: tuple, args: tuple, options: dict):

@@ -106,7 +106,8 @@ def test_stop_frees_the_slot_and_hands_over_what_was_learned(fake):
     wait_for(lambda: first.state == RUNNING and len(first.history) > 2)
     assert second.position == 1
     first.stop()
-    wait_for(lambda: first.state == STOPPED and second.state == RUNNING)
+    assert first.wait(10) and first.state == STOPPED
+    wait_for(lambda: second.state == RUNNING)
     assert first.result is not None and first.result.stopped == "stop" and first.result.history
     assert sched.status()["cached"] == 0                            # a stopped run is not shared
 
