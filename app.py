@@ -43,6 +43,7 @@ PAGES = [
     st.Page("views/step_through.py", title=t("step_through.page"), icon=":material/step:", url_path="step-through"),
     st.Page("views/io_shapes.py", title=t("io_shapes.page"), icon=":material/call_split:", url_path="io-shapes"),
     st.Page("views/gradients.py", title=t("gradients.page"), icon=":material/trending_down:", url_path="gradients"),
+    st.Page("views/lab.py", title=t("lab.page"), icon=":material/model_training:", url_path="lab"),
     st.Page("views/compare_cells.py", title=t("compare_cells.page"), icon=":material/view_agenda:", url_path="compare-cells"),
     st.Page("views/neuron_view.py", title=t("neuron_view.page"), icon=":material/highlight:", url_path="neuron-view"),
     st.Page("views/state_space.py", title=t("state_space.page"), icon=":material/scatter_plot:", url_path="state-space"),
