@@ -22,10 +22,15 @@ from rnnviz import models
 
 CELLS = ("RNN", "LSTM", "GRU")
 MODELS = {cell: f"sentiment-{cell.lower()}" for cell in CELLS}
+# A long review (105 steps): long enough that the retrained RNN's first word has visibly faded
+# (49 words were not: the gated models then sit within a factor of 2-4 of it).
 SENTENCE = tuple(
     "the first few minutes promised a clever and moving story , but then the film wandered through "
     "endless scenes of people talking in rooms , the music never stopped , the jokes never landed , "
-    "and by the end i had forgotten why i cared about any of them".split())
+    "and by the end i had forgotten why i cared about any of them . the actors do what they can with "
+    "lines that sound like they were written on the way to the set , and the camera keeps drifting "
+    "away from their faces to show us skies , roads and kitchens that mean nothing . two hours later "
+    "i walked out into the rain and felt only relief".split())
 
 
 @dataclass(frozen=True)

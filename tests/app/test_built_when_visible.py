@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import quantities
 from rnnviz.i18n import t
 
-UNTRAINED_LSTM = {"model": "untrained", "cell": "LSTM", "sentence": "the cat sat on the mat"}
+# step and unit pinned: the page would otherwise pick its own striking default (issue 12)
+UNTRAINED_LSTM = {"model": "untrained", "cell": "LSTM", "sentence": "the cat sat on the mat", "step": "0", "unit": "0"}
 
 
 def expander_labels(at) -> list[str]:
