@@ -15,6 +15,8 @@ This module never imports streamlit: rnnviz.plots.heatmaps uses it for axis titl
 
 from __future__ import annotations
 
+import contextlib
+
 import contextvars
 import functools
 import json
@@ -56,6 +58,17 @@ def set_language(lang: str) -> None:
 
 def get_language() -> str:
     return _current.get()
+
+
+@contextlib.contextmanager
+def in_language(lang: str):
+    """Translate in ``lang`` inside the block, then restore the caller's language. For callbacks that
+    Streamlit runs outside the script run (AppTest formats a selectbox's options in its own thread)."""
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def placeholders(template: str) -> set[str]:

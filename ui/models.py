@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from rnnviz import Trace, model_names, models
-from rnnviz.i18n import t
+from rnnviz.i18n import get_language, in_language, t
 from rnnviz.models.text import LEVELS
 from ui import params, user_model
 
@@ -134,15 +134,18 @@ def model_picker(container=None, default: str | None = None) -> Choice:
     uploaded = user_model.current()  # this session's own upload only (content-hash name)
     options = [UNTRAINED] + list(rows) + ([uploaded.name] if uploaded is not None else [])
 
+    lang = get_language()  # captured: AppTest formats the options outside this script run
+
     def label(name: str) -> str:
-        if name == UNTRAINED:
-            return t("controls.untrained")
-        if uploaded is not None and name == uploaded.name:
-            return t("controls.uploaded", source=uploaded.config["source"])
-        row = rows[name]
-        shape = f"{row['io_shape']} · " if row["io_shape"] else ""
-        # short and distinct (the cell stays visible in a narrow sidebar); metrics go in the caption
-        return f"{shape}{model_names.short(name, row['title'])}"
+        with in_language(lang):
+            if name == UNTRAINED:
+                return t("controls.untrained")
+            if uploaded is not None and name == uploaded.name:
+                return t("controls.uploaded", source=uploaded.config["source"])
+            row = rows[name]
+            shape = f"{row['io_shape']} · " if row["io_shape"] else ""
+            # short and distinct (the cell stays visible in a narrow sidebar); metrics go in the caption
+            return f"{shape}{model_names.short(name, row['title'])}"
 
     with box:
         first = default if default in rows else default_model_name()

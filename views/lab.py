@@ -36,7 +36,7 @@ def controls() -> tuple[str, list[tuple], dict]:
                         required=True)
     if mode == "sweep":
         return mode, [], {}
-    cols = st.columns([1.4, 1.2, 1.6, 0.8, 0.8, 0.8])
+    cols = st.columns([1.4, 1.2, 1.6, 0.8, 0.8, 0.8], vertical_alignment="bottom")  # buttons level with the inputs
     task = params.bound(cols[0].selectbox, t("lab.task"), key="lab_task", default="delayed-recall",
                         parse=params.choice(TASK_NAMES), options=TASK_NAMES, format_func=lambda k: t(f"lab.task_{k}"))
     cells = CELLS
@@ -72,11 +72,9 @@ def controls() -> tuple[str, list[tuple], dict]:
             options[name] = cast(value)
     options["gate_bias"] = bias
     with cols[4]:
-        st.markdown("<div style='height:1.75rem'></div>", unsafe_allow_html=True)
         if st.button(t("lab.train"), key="lab_train", type="primary", icon=":material/play_arrow:"):
             queue.start([(task, cell, seed, dict(options)) for cell in cells])
     with cols[5]:
-        st.markdown("<div style='height:1.75rem'></div>", unsafe_allow_html=True)
         if st.button(t("lab.stop"), key="lab_stop", icon=":material/stop:", disabled=queue.active_ticket() is None):
             queue.stop()
     return mode, [(task, cell, seed, dict(options)) for cell in cells], options
@@ -180,7 +178,7 @@ def found_note() -> None:
 
 @safe
 def render() -> None:
-    st.subheader(t("lab.title"))
+    st.title(t("lab.title"))
     st.caption(t("lab.intro"))
     mode, configs, _ = controls()
     if mode == "sweep":
