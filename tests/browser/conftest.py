@@ -81,10 +81,31 @@ def running_server(*extra_args: str, log_name: str = "streamlit-server.log"):
         log.close()
 
 
+WARM_UP_SECONDS = 240
+
+
+def warm_up(url: str) -> None:
+    """Open the default page once and wait for its first chart. A fresh server's first script run
+    imports torch and plotly, loads models and computes the first-screen defaults: tens of seconds on
+    a busy 2-core machine, which must not come out of the first test's 60 s waits."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            tab = instance.new_page()
+            tab.goto(url + "/", timeout=WARM_UP_SECONDS * 1000)
+            tab.wait_for_selector(".js-plotly-plot", timeout=WARM_UP_SECONDS * 1000)
+        finally:
+            instance.close()
+
+
 @pytest.fixture(scope="session")
 def streamlit_server():
-    """Base URL of the app server shared by the browser tests (started once, stopped at the end)."""
+    """Base URL of the app server shared by the browser tests (started once and warmed up, stopped
+    at the end). Tests of a cold server's first request start their own (``running_server``)."""
     with running_server() as url:
+        warm_up(url)
         yield url
 
 
