@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rnnviz import models
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.open_direct import no_traceback, open_view, settle
 
@@ -25,4 +26,5 @@ def test_compare_cells(tab, streamlit_server):
         tab.get_by_role("button", name="Activations as CSV").click()
     data = open(download.value.path(), "rb").read().decode("utf-8-sig").splitlines()
     assert data[0] == "quantity,layer,direction,position,token,unit,value"
-    assert len(data) == 1 + 2 * 6 * 64 and data[1].startswith("pre_activation,0,forward,0,not,0,")  # RNN: a, h
+    hidden = models.load("sentiment-rnn").hidden_size
+    assert len(data) == 1 + 2 * 6 * hidden and data[1].startswith("pre_activation,0,forward,0,not,0,")  # RNN: a, h

@@ -69,6 +69,7 @@ def test_walk_every_chapter_answering(browser, streamlit_server, mode):
             tab.screenshot(path=str(ARTIFACTS / f"learn_{mode}_{number}.png"))
 
             options = tab.locator(f'[class*="st-key-learn_option_{number}_"] button')
+            options.first.wait_for()  # this chapter's question (the last chapter's chart may still be up)
             assert options.count() >= 2 and options.first.is_visible()
             options.first.click()
             tab.locator('[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]').first.wait_for()

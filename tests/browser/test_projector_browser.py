@@ -105,7 +105,8 @@ def test_next_and_play_keep_the_layout(browser, streamlit_server):
     tab.set_default_timeout(90_000)
     try:
         open_page(tab, streamlit_server, "step-through", "lang=en")
-        box = lambda: tab.locator(".st-key-st_cell").bounding_box()  # noqa: E731
+        # the live diagram: during a rerun Streamlit keeps the previous one, marked stale, beside it
+        box = lambda: tab.locator('.st-key-st_cell:not([data-stale="true"])').bounding_box()  # noqa: E731
         start = box()
         tab.get_by_role("button", name="Next").click()
         tab.wait_for_function("() => document.querySelector('.st-key-st_cell .gtitle')?.textContent.includes('step 1')")
