@@ -68,6 +68,9 @@ def test_type_switch_hover_and_reopen(page, streamlit_server):
     wait_for_app(copy)
     assert copy.get_by_label("Sentence", exact=True).and_(copy.locator("input")).input_value() == SENTENCE
     assert first_chart_ticks(copy) == TOKENS
+    copy.wait_for_function(  # the GRU's panels (a loaded server may still be drawing the last of them)
+        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+        ".some(t => t.textContent.startsWith('update gate z'))")
     assert any(t.startswith("update gate z") for t in chart_titles(copy))
     copy.close()
 
