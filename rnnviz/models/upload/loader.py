@@ -23,18 +23,7 @@ message a student can act on. Nothing in an upload is ever executed:
   the safetensors header against the real length (truncation), the zip's declared sizes (zip bombs),
   an .npy header's shape against its bytes; nesting depth is bounded (checkpoint dicts, JSON).
 
-The architecture is read off key names and shapes, PyTorch's own layout for nn.RNN / nn.LSTM / nn.GRU
-(https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html, "Variables"):
-
-    weight_ih_l{k}[_reverse]  (G*H, in_k)      G = 1 (RNN), 3 (GRU: r,z,n), 4 (LSTM: i,f,g,o)
-    weight_hh_l{k}[_reverse]  (G*H, H_out)     H_out = proj_size P if > 0 else H
-    bias_ih_l{k}, bias_hh_l{k} (G*H,)          all present (bias=True) or all absent
-    weight_hr_l{k}[_reverse]  (P, H)           LSTM with proj_size only
-    in_0 = input_size,  in_k = D * H_out for k > 0   (D = 2 if bidirectional)
-
-Row counts alone cannot name the cell (48 rows: an RNN with H=48, a GRU with H=16 or an LSTM with
-H=12), but weight_hh is (G*H, H) without projection, so G = rows / columns is unambiguous; with a
-projection H comes from weight_hr (P, H) and G must be 4.
+How the architecture is read off key names and shapes: ``rnnviz.models.upload.inference``.
 """
 
 from __future__ import annotations
