@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import ARTIFACTS, running_server
 
 
@@ -29,5 +31,5 @@ def test_first_request_is_a_chinese_deep_link(browser, fresh_server):
     assert "梯度消失" in nav and "门控总览" in nav  # app.py's navigation, in the link's language
     assert "gate explorer" not in nav.lower()  # not the file names of an auto-discovered folder
     assert page.get_by_text("Page not found").count() == 0
-    assert page.get_by_label("句子", exact=True).and_(page.locator("input")).input_value() == "hello world"
+    expect(page.get_by_label("句子", exact=True).and_(page.locator("input"))).to_have_value("hello world")
     context.close()

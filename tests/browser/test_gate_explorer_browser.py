@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import ARTIFACTS
 
 SENTENCE = "the cat <b>sat</b> on the mat"
@@ -66,7 +68,12 @@ def test_type_switch_hover_and_reopen(page, streamlit_server):
     copy = page.context.new_page()
     copy.goto(url)
     wait_for_app(copy)
-    assert copy.get_by_label("Sentence", exact=True).and_(copy.locator("input")).input_value() == SENTENCE
+    # a loaded server may draw the box before its value arrives: wait for the value, then the ticks
+    expect(copy.get_by_label("Sentence", exact=True).and_(copy.locator("input"))).to_have_value(
+        SENTENCE, timeout=60_000)
+    copy.wait_for_function(
+        "n => { const c = document.querySelector('.js-plotly-plot');"
+        " return c && c.querySelectorAll('.xtick text').length === n; }", arg=len(TOKENS))
     assert first_chart_ticks(copy) == TOKENS
     copy.wait_for_function(  # the GRU's panels (a loaded server may still be drawing the last of them)
         "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
