@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from rnnviz.analysis import state_space
-from rnnviz.analysis.recurrence import layout, run_from
+from rnnviz.analysis.recurrence import finals_from, layout, run_from
 from rnnviz.core.trace import Force
 
 
@@ -50,14 +50,21 @@ def final_output(model, finals: list[np.ndarray]) -> np.ndarray | None:
     backward: after the first): class probabilities for a classifier, the next-token distribution
     after the last token for a language model, the values of a regression head (lab flip-flop).
     None without a linear head. (n_out,) float64."""
+    outputs = final_outputs(model, [np.asarray(f)[None] for f in finals])
+    return None if outputs is None else outputs[0]
+
+
+def final_outputs(model, finals: list[np.ndarray]) -> np.ndarray | None:
+    """``final_output`` for K states at once: ``finals`` per direction (K, S) -> (K, n_out) float64."""
     head = getattr(model, "head", None)
-    if not isinstance(head, torch.nn.Linear) or state_space.readout_kind(model) is None:
+    kind = state_space.readout_kind(model)
+    if not isinstance(head, torch.nn.Linear) or kind is None:
         return None
     lay = layout(model.module)
-    features = np.concatenate([np.asarray(f, dtype=np.float32)[lay.top_h()] for f in finals])
+    features = np.concatenate([np.asarray(f, dtype=np.float32)[:, lay.top_h()] for f in finals], axis=1)
     with torch.no_grad():
-        y = head(torch.from_numpy(features))                              # (n_out,)
-        if state_space.readout_kind(model) == "output":                   # values (a lab flip-flop)
+        y = head(torch.from_numpy(features))                              # (K, n_out)
+        if kind == "output":                                              # values (a lab flip-flop)
             return y.double().numpy()
         return torch.softmax(y, dim=-1).double().numpy()
 
@@ -66,12 +73,18 @@ def readout_scalar(model, probs: np.ndarray | None) -> float | None:
     """P(positive) for a classifier, entropy (bits) of the next-token distribution otherwise."""
     if probs is None:
         return None
-    if state_space.readout_kind(model) == "output":  # a regression head: its first value
-        return float(probs[0])
-    if state_space.readout_kind(model) == "positive":
-        return float(probs[state_space.positive_index(model)])
+    return float(readout_scalars(model, np.asarray(probs)[None])[0])
+
+
+def readout_scalars(model, probs: np.ndarray) -> np.ndarray:
+    """``readout_scalar`` of each row of ``probs`` (K, n_out) -> (K,) float64."""
+    kind = state_space.readout_kind(model)
+    if kind == "output":  # a regression head: its first value
+        return probs[:, 0].astype(np.float64)
+    if kind == "positive":
+        return probs[:, state_space.positive_index(model)].astype(np.float64)
     p = np.clip(probs, 1e-300, None)
-    return float(-(probs * np.log2(p)).sum())
+    return -(probs * np.log2(p)).sum(axis=1)
 
 
 def finals_of(states: list[np.ndarray]) -> list[np.ndarray]:
@@ -175,11 +188,20 @@ def patched_states(model, pair: Pair, k: int, direction: int = 0) -> list[np.nda
 
 
 def patch_curve(model, pair: Pair, direction: int = 0) -> np.ndarray | None:
-    """The readout (P(positive) / entropy) of A's output when patched at each aligned pair, (K,)."""
-    if final_output(model, finals_of(pair.states_a)) is None:
+    """The readout (P(positive) / entropy) of A's output when patched at each aligned pair, (K,):
+    the final states of ``patched_states`` for every k, continued in one packed batch
+    (``recurrence.finals_from``) rather than one run per k."""
+    finals_a = finals_of(pair.states_a)
+    if final_output(model, finals_a) is None:
         return None
-    return np.array([readout_scalar(model, final_output(model, finals_of(patched_states(model, pair, k, direction))))
-                     for k in range(len(pair.pairs))])
+    x = model.inputs(pair.tokens_a)                                   # (T, In)
+    # direction 0 continues after position i; direction 1 reads positions i-1 … 0
+    runs = [x[i + 1:] if direction == 0 else x[:i].flip(0) for i, _ in pair.pairs]
+    starts = np.stack([pair.states_b[direction][j] for _, j in pair.pairs])
+    patched = finals_from(model.module, runs, starts, direction)      # (K, S)
+    finals = [patched if d == direction else np.repeat(final[None], len(patched), axis=0)
+              for d, final in enumerate(finals_a)]
+    return readout_scalars(model, final_outputs(model, finals))
 
 
 @dataclass

@@ -21,7 +21,10 @@ per-direction state (layer 1 reads both directions of layer 0 at the same positi
 bidirectional modules with one layer are supported; each direction is then its own system.
 
 ``direction_module`` gives a unidirectional ``torch.nn`` module holding one direction's weights, so
-a recurrence can be continued from any state with PyTorch's own kernel (state patching).
+a recurrence can be continued from any state with PyTorch's own kernel (state patching);
+``finals_from`` continues many such runs at once, of different lengths and from different states,
+as one packed batch (``torch.nn.utils.rnn.pack_sequence``: each run's h_n is the state after its own
+last input), which is what a patching curve needs: one call instead of one per patched step.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_sequence
 
 from rnnviz.core.trace import Trace, cell_kind
 
@@ -178,3 +182,25 @@ def run_from(module: nn.RNNBase, x: torch.Tensor, state: np.ndarray, direction: 
             s = torch.cat(list(h) + (list(c) if c is not None else []))   # (S,)
             states.append(s.numpy().copy())
     return np.stack(states) if states else np.zeros((0, lay.size), np.float32)
+
+
+def finals_from(module: nn.RNNBase, inputs: list[torch.Tensor], states: np.ndarray, direction: int = 0) -> np.ndarray:
+    """For each run k: continue direction ``direction`` from ``states[k]`` (S,) over ``inputs[k]``
+    (n_k, In), in the order that direction reads them, and return the state after its last input
+    (``states[k]`` itself when n_k = 0), (K, S) float32. All runs go through PyTorch's kernel in one
+    packed batch (the same recurrence as ``run_from``, K times fewer calls)."""
+    lay = layout(module)
+    finals = np.array(states, dtype=np.float32, copy=True).reshape(len(inputs), lay.size)
+    live = [k for k, x in enumerate(inputs) if len(x)]
+    if not live:
+        return finals
+    s = torch.from_numpy(finals[live])                                               # (B, S)
+    h = torch.stack([s[:, lay.h_slice(k)] for k in range(lay.num_layers)])           # (L, B, P)
+    hx = (h, torch.stack([s[:, lay.c_slice(k)] for k in range(lay.num_layers)])) if lay.cell == "LSTM" else h
+    packed = pack_sequence([inputs[k].to(torch.float32) for k in live], enforce_sorted=False)
+    with torch.no_grad():
+        _, hx_n = direction_module(module, direction)(packed, hx)                    # in the runs' order
+    h_n, c_n = hx_n if lay.cell == "LSTM" else (hx_n, None)
+    parts = list(h_n) + (list(c_n) if c_n is not None else [])                       # each (B, P) or (B, H)
+    finals[live] = torch.cat(parts, dim=1).numpy()
+    return finals

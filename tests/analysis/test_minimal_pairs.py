@@ -11,6 +11,7 @@ import rnnviz
 from rnnviz import Force, models
 from rnnviz.analysis import minimal_pairs as mp
 from rnnviz.analysis.recurrence import layout
+from rnnviz.models.model import Model
 
 torch.set_num_threads(1)
 A = "the film was good and the music was fine"
@@ -52,6 +53,25 @@ def test_patched_continuation_equals_trace_from_that_state():
     assert np.allclose(patched[i + 1:, :8], tr.get("hidden_state"), atol=1e-6)
     assert np.allclose(patched[i + 1:, 8:], tr.get("cell_state"), atol=1e-6)
     assert np.array_equal(patched[:i], pair.states_a[0][:i])
+
+
+@pytest.mark.parametrize("cell, bidirectional, layers", [("LSTM", False, 2), ("GRU", True, 1), ("RNN", False, 2),
+                                                    ("LSTM", True, 1)])
+def test_batched_patch_curve_equals_patching_each_step_alone(cell, bidirectional, layers):
+    """patch_curve continues every patched run in one packed batch; each value must equal the readout
+    of patched_states (one run_from per step) for that step."""
+    module = models.random_model(cell, bidirectional=bidirectional, num_layers=layers, hidden_size=8, seed=7).module
+    torch.manual_seed(7)
+    model = Model("toy", module, task="classify", head=torch.nn.Linear(8 * (2 if bidirectional else 1), 2),
+                  labels=["negative", "positive"])  # hashed embeddings, a random classifier head
+    pair = mp.minimal_pair(model, model.tokens(A), model.tokens(B))
+    for d in range(2 if bidirectional else 1):
+        curve = mp.patch_curve(model, pair, direction=d)
+        one_by_one = [mp.readout_scalar(model, mp.final_output(model, mp.finals_of(mp.patched_states(model, pair, k, d))))
+                      for k in range(len(pair.pairs))]
+        assert curve.shape == (len(pair.pairs),)
+        assert np.allclose(curve, one_by_one, atol=1e-6)
+        assert len(set(np.round(curve, 6))) > 1  # the patches do change the prediction: not a constant
 
 
 @pytest.mark.skipif("sentiment-gru" not in models.available(), reason="sentiment model not shipped")
