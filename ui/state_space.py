@@ -82,9 +82,21 @@ class Space:
 CLOUD_MAX = 600
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+def _key(choice, *parts) -> str:
+    """One string per choice (and sentences) for Streamlit's cache key: hashing the dataclass and
+    40-token tuples piece by piece costs ~1–3 ms per call (``ui.models.cache_key``)."""
+    return models.cache_key(("lab", choice.run) if isinstance(choice, LabChoice) else choice.key(), *parts)
+
+
 def space(choice) -> Space:
-    model = get_model(choice)
+    """The model's reference PCA, cloud, fixed points and expected-vs-observed rows (cached per model)."""
+    return _space(_key(choice), choice)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _space(key: str, _choice) -> Space:
+    """``key``: ``_key(choice)``; ``_choice`` is not hashed (leading underscore)."""
+    model = get_model(_choice)
     lay = layout(model.module)  # raises UnsupportedModel for a multi-layer bidirectional model
     with torch.no_grad():
         ref = state_space.reference(model)
@@ -111,10 +123,16 @@ def space(choice) -> Space:
                  state_space.readout_kind(model), int(getattr(head, "out_features", 0) or 0), str(labels[0]))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
     """The minimal pair, the half-life fit and the patching curve per direction (numpy only)."""
-    model = get_model(choice)
+    return _pair(_key(choice, tokens_a, tokens_b), choice, tokens_a, tokens_b)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pair(key: str, _choice, _tokens_a: tuple[str, ...], _tokens_b: tuple[str, ...]):
+    """``key``: ``_key(choice, tokens_a, tokens_b)``; the other arguments are not hashed."""
+    tokens_a, tokens_b = _tokens_a, _tokens_b
+    model = get_model(_choice)
     with torch.no_grad():
         result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b)
         D = len(result.states_a)
@@ -127,9 +145,15 @@ def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
     return result, fits, curves, readout, scalars
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None):
     """One unit of h held at ``value`` at every step: the states and the model's output then."""
+    return _held(_key(choice, tokens, unit, value, direction), choice, tokens, unit, value, direction)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _held(key: str, _choice, _tokens: tuple[str, ...], _unit: int, _value: float, _direction: int | None):
+    """``key``: ``_key(choice, tokens, unit, value, direction)``; the other arguments are not hashed."""
+    choice, tokens, unit, value, direction = _choice, _tokens, _unit, _value, _direction
     model = get_model(choice)
     result = minimal_pairs.clamp(model, tokens, unit, value, direction=direction)
     return (result, minimal_pairs.readout_scalar(model, result.output),

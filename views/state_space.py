@@ -15,6 +15,7 @@ from rnnviz.analysis import minimal_pairs
 from rnnviz.analysis.recurrence import UnsupportedModel
 from rnnviz.i18n import t
 from rnnviz.plots import heatmaps
+from rnnviz.plots.finished import finished
 from rnnviz.plots import state_space as plots
 from rnnviz.plots.tokens import visible_token
 from ui import charts, language, lessons, models, params, widgets
@@ -159,10 +160,10 @@ def main_figure(space, part, direction, dims, pair, step, selected, font):
 
 @st.fragment
 @safe
-def path_view(choice, tokens, tokens_b, dims, part, direction, selected, font) -> None:
+def path_view(space, pair, tokens, dims, part, direction, selected, font) -> None:
     """The main figure, the step slider and the readout at that step. A fragment: moving the step
-    reruns only this (the space and the pair come from the caches)."""
-    space, pair = cache.space(choice), cache.pair(choice, tokens, tokens_b)
+    reruns only this, with the arguments of the last full run (the cached space and pair themselves:
+    no cache lookup, no unpickling per move)."""
     figure_box, side = st.columns([4, 1], gap="small")
     with figure_box:
         chart = st.container()
@@ -263,10 +264,10 @@ def show_differences(model, pair, direction) -> None:
     for layer in layers:
         panels = [result.differences[(name, layer, d)] for d in range(len(result.states_a))]
         bound = max(1e-3, max(float(np.abs(p).max()) for p in panels))
-        fig = heatmaps.heatmap_figure("difference", [np.ascontiguousarray(p, dtype=np.float32) for p in panels],
+        spec = heatmaps.heatmap_spec("difference", [np.ascontiguousarray(p, dtype=np.float32) for p in panels],
                                      tokens, layer=layer, zrange=(-bound, bound))
-        fig.update_layout(title=dict(text=t("state_space.diff_title", quantity=part_label(name), layer=layer + 1)))
-        charts.show(fig, key=f"ss_diff_{layer}")
+        spec["layout"]["title"]["text"] = t("state_space.diff_title", quantity=part_label(name), layer=layer + 1)
+        charts.show(finished(spec["data"], spec["layout"]), key=f"ss_diff_{layer}")
 
 
 def show_clamp(choice, model, tokens, space) -> None:
@@ -361,7 +362,7 @@ def render() -> None:
         selected = fixed_selector(space, space.fixed[direction])
     pair = cache.pair(choice, tuple(tokens), tuple(tokens_b))
 
-    path_view(choice, tuple(tokens), tuple(tokens_b), dims, part, direction, selected, font)
+    path_view(space, pair, tuple(tokens), dims, part, direction, selected, font)
     if selected is not None:
         show_fixed(space, direction, selected, font)
     show_pair(model, space, pair, direction, font)

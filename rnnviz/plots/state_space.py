@@ -1,4 +1,5 @@
-"""Plotly builders for the State space page: arrays and plain strings in, ``go.Figure`` out.
+"""Plotly builders for the State space page: arrays and plain strings in, a finished figure dict out
+(``rnnviz.plots.finished``: the JSON ``go.Figure.to_dict()`` would give, without building a Figure).
 
 No streamlit, no torch, no translation here: the page passes every word (already translated) and
 every number (from ``rnnviz.analysis``). Tokens are user text: each goes through
@@ -16,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
-
+from rnnviz.plots.finished import finished
 from rnnviz.plots.palette import DIVERGING_SCALE, GATE_SCALE
 from rnnviz.plots.tokens import display_token
 
@@ -28,10 +28,10 @@ CLOUD = "rgba(128,128,128,0.28)"
 COLOUR_A, COLOUR_B, FIT = "#333333", "#d95f02", "#1b9e77"  # dark grey, orange, teal (Dark2)
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain dicts without Plotly's property-by-property validation (~25–55 ms per
-    figure here; the keys are validated once by tests/plots/test_state_space_plots.py)."""
-    return go.Figure(dict(data=data, layout=layout), _validate=False)
+def _figure(data: list[dict], layout: dict) -> dict:
+    """The finished figure dict, without Plotly's property-by-property validation and copy (~25–55 ms
+    per figure here; the keys are validated once by tests/plots/test_state_space_plots.py)."""
+    return finished(data, layout)
 
 
 def _no_none(mapping: dict) -> dict:
@@ -79,7 +79,7 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
                       fixed: np.ndarray | None = None, fixed_values: np.ndarray | None = None,
                       fixed_stable: np.ndarray | None = None, fixed_name: str = "",
                       selected_fixed: int | None = None, step: int | None = None, dims: int = 2,
-                      title: str = "", value_label: str = "", font: int = 13, height: int = 440) -> go.Figure:
+                      title: str = "", value_label: str = "", font: int = 13, height: int = 440) -> dict:
     """The trajectories on the top principal components (2-D or 3-D), tokens as labels, points
     coloured by readout; the reference cloud faint beneath; fixed points as diamonds (open: unstable);
     ``step`` ringed on the first path; ``selected_fixed`` ringed too."""
@@ -149,7 +149,7 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
 
 
 def eigenvalue_figure(eigenvalues: np.ndarray, *, title: str, real_title: str, imag_title: str,
-                      circle_name: str, tau_label: str, font: int = 13, height: int = 340) -> go.Figure:
+                      circle_name: str, tau_label: str, font: int = 13, height: int = 340) -> dict:
     """Eigenvalues of the Jacobian in the complex plane against the unit circle (|λ| = 1: a mode
     that neither grows nor decays); hover gives |λ| and τ = 1/|log|λ||."""
     lam = np.asarray(eigenvalues, dtype=np.complex128)
@@ -177,7 +177,7 @@ def eigenvalue_figure(eigenvalues: np.ndarray, *, title: str, real_title: str, i
 
 def distance_figure(labels: Sequence[str], distance: np.ndarray, *, fit_positions: np.ndarray | None,
                     fit_curve: np.ndarray | None, title: str, y_title: str, x_title: str,
-                    data_name: str, fit_name: str, font: int = 13, height: int = 300) -> go.Figure:
+                    data_name: str, fit_name: str, font: int = 13, height: int = 300) -> dict:
     """‖h^A − h^B‖ at each aligned step (x: position in A, tick text: the token, escaped) with the
     fitted exponential over the steps after the change."""
     x = np.arange(len(distance))
@@ -197,7 +197,7 @@ def distance_figure(labels: Sequence[str], distance: np.ndarray, *, fit_position
 
 def patch_figure(labels: Sequence[str], curve: np.ndarray, *, value_a: float, value_b: float, selected: int | None,
                  title: str, y_title: str, x_title: str, name_a: str, name_b: str, name_patched: str,
-                 y_range: tuple[float, float] | None = (0.0, 1.0), font: int = 13, height: int = 300) -> go.Figure:
+                 y_range: tuple[float, float] | None = (0.0, 1.0), font: int = 13, height: int = 300) -> dict:
     """The readout of A when its state at aligned step k is replaced by B's (one point per k), with
     A's and B's own readouts as horizontal lines; ``selected`` ringed."""
     x = np.arange(len(curve))

@@ -1,4 +1,4 @@
-"""The State space builders: valid Plotly figures, escaped tokens, titled colour bars, text ≥ 12 px,
+"""The State space builders: finished figure dicts that Plotly validates (``go.Figure(spec)``), escaped tokens, titled colour bars, text ≥ 12 px,
 the unit circle of radius 1, the half-life curve where it was fitted."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from rnnviz.plots import state_space as plots
+from tests.app.spec import decode
 
 
 def fonts(spec) -> list[float]:
@@ -36,7 +37,7 @@ def test_trajectory_figure(dims):
         cloud_name="cloud", fixed=rng.standard_normal((2, 3)), fixed_values=np.array([0.05, 0.95]),
         fixed_stable=np.array([True, False]), fixed_name="fixed point", selected_fixed=1, step=2, dims=dims,
         title="t", value_label="P")
-    spec = go.Figure(fig.to_dict()).to_dict()  # validates every property
+    spec = go.Figure(fig).to_dict()  # validates every property
     a, b = spec["data"][1], spec["data"][2]
     assert list(a["text"]) == ["a", "&lt;b&gt;", "film"] and list(b["text"]) == ["", "&lt;b&gt;", "film"]
     assert list(b["hovertext"]) == ["a", "&lt;b&gt;", "film"]
@@ -50,26 +51,28 @@ def test_trajectory_figure(dims):
 def test_no_colour_without_readout():
     fig = plots.trajectory_figure([plots.Path(np.zeros((2, 2)), ["x", "y"], None, "A")], axis_titles=["1", "2"],
                                   colour=None)
-    assert "coloraxis" not in fig.to_dict()["layout"] or not fig.to_dict()["layout"]["coloraxis"]
+    assert "coloraxis" not in go.Figure(fig).to_dict()["layout"] or not fig["layout"]["coloraxis"]
 
 
 def test_eigenvalues_against_the_unit_circle():
     lam = np.array([0.999, 0.5 + 0.5j, 0.5 - 0.5j, 1.2])
     fig = plots.eigenvalue_figure(lam, title="e", real_title="Re", imag_title="Im", circle_name="|λ|=1", tau_label="τ")
-    circle, points = fig.data
-    assert np.allclose(np.hypot(circle.x, circle.y), 1, atol=1e-6)
-    assert np.allclose(points.x, lam.real) and np.allclose(points.y, lam.imag)
-    tau = points.customdata[:, 1]
+    circle, points = go.Figure(fig).to_dict()["data"]  # validates every property
+    assert np.allclose(np.hypot(decode(circle["x"]), decode(circle["y"])), 1, atol=1e-6)
+    assert np.allclose(decode(points["x"]), lam.real) and np.allclose(decode(points["y"]), lam.imag)
+    tau = decode(points["customdata"])[:, 1]
     assert np.isclose(tau[0], 1 / abs(np.log(0.999)), rtol=1e-5)
-    assert min(fonts(fig.to_dict())) >= 12
+    assert min(fonts(fig)) >= 12
 
 
 def test_distance_and_patch_figures():
     fig = plots.distance_figure(["the", "<i>x</i>"], np.array([0.0, 1.0]), fit_positions=np.array([1]),
                                 fit_curve=np.array([0.9]), title="d", y_title="y", x_title="x", data_name="d",
                                 fit_name="fit")
+    fig = go.Figure(fig)  # validates every property
     assert list(fig.layout.xaxis.ticktext) == ["the", "&lt;i&gt;x&lt;/i&gt;"] and fig.data[1].name == "fit"
     fig = plots.patch_figure(["a", "b", "c"], np.array([0.2, 0.2, 0.8]), value_a=0.2, value_b=0.8, selected=2,
                              title="p", y_title="P", x_title="x", name_a="A", name_b="B", name_patched="patched")
+    fig = go.Figure(fig)  # validates every property
     assert [d.name for d in fig.data[:3]] == ["patched", "A", "B"] and fig.data[3].x == (2,)
     assert min(fonts(fig.to_dict())) >= 12
