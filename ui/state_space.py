@@ -145,17 +145,20 @@ def _pair(key: str, _choice, _tokens_a: tuple[str, ...], _tokens_b: tuple[str, .
     return result, fits, curves, readout, scalars
 
 
-def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None):
-    """One unit of h held at ``value`` at every step: the states and the model's output then."""
-    return _held(_key(choice, tokens, unit, value, direction), choice, tokens, unit, value, direction)
+def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None, original=None):
+    """One unit of h held at ``value`` at every step: the states and the model's output then.
+    ``original``: the states of ``tokens`` as the model runs by itself (the minimal pair's A), if
+    known: one trace fewer."""
+    return _held(_key(choice, tokens, unit, value, direction), choice, tokens, unit, value, direction, original)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _held(key: str, _choice, _tokens: tuple[str, ...], _unit: int, _value: float, _direction: int | None):
-    """``key``: ``_key(choice, tokens, unit, value, direction)``; the other arguments are not hashed."""
-    choice, tokens, unit, value, direction = _choice, _tokens, _unit, _value, _direction
-    model = get_model(choice)
-    result = minimal_pairs.clamp(model, tokens, unit, value, direction=direction)
+def _held(key: str, _choice, _tokens: tuple[str, ...], _unit: int, _value: float, _direction: int | None,
+          _original=None):
+    """``key``: ``_key(choice, tokens, unit, value, direction)``; the other arguments are not hashed
+    (``_original`` follows from the choice and the tokens)."""
+    model = get_model(_choice)
+    result = minimal_pairs.clamp(model, _tokens, _unit, _value, direction=_direction, original_states=_original)
     return (result, minimal_pairs.readout_scalar(model, result.output),
             minimal_pairs.readout_scalar(model, result.output_original))
 

@@ -270,7 +270,7 @@ def show_differences(model, pair, direction) -> None:
         charts.show(finished(spec["data"], spec["layout"]), key=f"ss_diff_{layer}")
 
 
-def show_clamp(choice, model, tokens, space) -> None:
+def show_clamp(choice, model, tokens, space, pair) -> None:
     st.subheader(t("state_space.clamp_heading"))
     left, right = st.columns(2)
     with left:
@@ -279,7 +279,7 @@ def show_clamp(choice, model, tokens, space) -> None:
         value = float(params.bound(st.slider, t("state_space.clamp_value"), key="clamp_value", default=1.0,
                                    parse=lambda raw: _in_range(float(raw), -1.0, 1.0), min_value=-1.0,
                                    max_value=1.0, step=0.05))
-    result, after, before = cache.held(choice, tuple(tokens), unit, value, None)
+    result, after, before = cache.held(choice, tuple(tokens), unit, value, None, pair[0].states_a)
     if after is None:
         delta = float(np.linalg.norm(np.concatenate(minimal_pairs.finals_of(result.states))
                                      - np.concatenate(minimal_pairs.finals_of(result.original))))
@@ -341,15 +341,6 @@ def render() -> None:
     choice = lab_picker() or choice
     model = cache.get_model(choice)
     first_visit_default()
-    col_a, col_b = st.columns(2)
-    text = widgets.sentence_input(col_a)
-    text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
-                          parse=lambda raw: raw[:widgets.MAX_SENTENCE_CHARS], max_chars=widgets.MAX_SENTENCE_CHARS,
-                          help=t("state_space.sentence_b_help"))
-    tokens, total = cache.tokens_for(choice, text)
-    if not widgets.length_notes(tokens, total, t("state_space.empty_prompt")):
-        return
-    tokens_b = cache.tokens_for(choice, text_b)[0] or tokens
     try:
         with st.spinner(t("state_space.computing")):
             space = cache.space(choice)
@@ -360,6 +351,24 @@ def render() -> None:
         example_picker(space)
         dims, part, direction = view_controls(space)
         selected = fixed_selector(space, space.fixed[direction])
+    sentences(choice, model, space, dims, part, direction, selected, font)
+
+
+@st.fragment
+@safe
+def sentences(choice, model, space, dims, part, direction, selected, font) -> None:
+    """The two sentence boxes and everything that depends on them. A fragment (as the Gate
+    Explorer's): typing reruns only this, not the app shell, the model pickers and the sidebar's
+    view controls (the model's space is computed once per model, before)."""
+    col_a, col_b = st.columns(2)
+    text = widgets.sentence_input(col_a)
+    text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
+                          parse=lambda raw: raw[:widgets.MAX_SENTENCE_CHARS], max_chars=widgets.MAX_SENTENCE_CHARS,
+                          help=t("state_space.sentence_b_help"))
+    tokens, total = cache.tokens_for(choice, text)
+    if not widgets.length_notes(tokens, total, t("state_space.empty_prompt")):
+        return
+    tokens_b = cache.tokens_for(choice, text_b)[0] or tokens
     pair = cache.pair(choice, tuple(tokens), tuple(tokens_b))
 
     path_view(space, pair, tuple(tokens), dims, part, direction, selected, font)
@@ -367,8 +376,7 @@ def render() -> None:
         show_fixed(space, direction, selected, font)
     show_pair(model, space, pair, direction, font)
     show_differences(model, pair, direction)
-    show_clamp(choice, model, tokens, space)
+    show_clamp(choice, model, tokens, space, pair)
     show_expected(space)
-
 
 render()

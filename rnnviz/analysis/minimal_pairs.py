@@ -213,17 +213,21 @@ class Clamp:
 
 
 def clamp(model, tokens, unit: int, value: float, direction: int | None = None,
-          steps=None, quantity: str = "hidden_state") -> Clamp:
+          steps=None, quantity: str = "hidden_state", original_states: list[np.ndarray] | None = None) -> Clamp:
     """Hold ``quantity``[unit] at ``value`` (every step unless ``steps``; both directions unless
-    ``direction``) and recompute everything downstream (``rnnviz.trace`` with a Force)."""
+    ``direction``) and recompute everything downstream (``rnnviz.trace`` with a Force).
+    ``original_states``: the states of ``tokens`` as the model runs by itself (D × (T, S), e.g. a
+    minimal pair's ``states_a``), when the caller has them: then they are not traced again."""
     tokens = list(tokens)
     lay = layout(model.module)
     with torch.no_grad():
-        original = model.trace(tokens)
         held = model.trace(tokens, force=[Force(quantity, float(value), units=[int(unit)],
                                                 steps=None if steps is None else list(steps),
                                                 direction=direction)])
+        if original_states is None:
+            original = model.trace(tokens)
+            original_states = [lay.from_trace(original, d) for d in range(original.num_directions)]
     D = held.num_directions
     states = [lay.from_trace(held, d) for d in range(D)]
-    before = [lay.from_trace(original, d) for d in range(D)]
+    before = list(original_states)
     return Clamp(states, final_output(model, finals_of(states)), final_output(model, finals_of(before)), before)

@@ -114,3 +114,9 @@ def test_clamped_prediction_is_the_forced_trace_readout():
     assert np.allclose(result.output, [forced["negative"], forced["positive"]], atol=1e-5)
     assert np.allclose(result.output_original[1], model.predict(tokens)["positive"], atol=1e-5)
     assert np.all(result.states[0][:, 7] == np.float32(0.9))
+    # given the unforced states (a minimal pair's A), the same result without tracing them again
+    pair = mp.minimal_pair(model, tokens, model.tokens(A))
+    given = mp.clamp(model, tokens, unit=7, value=0.9, original_states=pair.states_a)
+    assert np.array_equal(given.output_original, result.output_original)
+    assert all(np.array_equal(a, b) for a, b in zip(given.original, result.original))
+    assert np.array_equal(given.output, result.output)
