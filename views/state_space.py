@@ -352,14 +352,15 @@ def render() -> None:
         dims, part, direction = view_controls(space)
         selected = fixed_selector(space, space.fixed[direction])
     sentences(choice, model, space, dims, part, direction, selected, font)
+    show_expected(space)  # the model's, not the sentences': outside the fragment, typing does not redo it
 
 
 @st.fragment
 @safe
 def sentences(choice, model, space, dims, part, direction, selected, font) -> None:
     """The two sentence boxes and everything that depends on them. A fragment (as the Gate
-    Explorer's): typing reruns only this, not the app shell, the model pickers and the sidebar's
-    view controls (the model's space is computed once per model, before)."""
+    Explorer's): typing reruns only this, not the app shell, the model pickers, the sidebar's view
+    controls and the expected-vs-observed table below (the model's space is computed once per model)."""
     col_a, col_b = st.columns(2)
     text = widgets.sentence_input(col_a)
     text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
@@ -377,6 +378,5 @@ def sentences(choice, model, space, dims, part, direction, selected, font) -> No
     show_pair(model, space, pair, direction, font)
     show_differences(model, pair, direction)
     show_clamp(choice, model, tokens, space, pair)
-    show_expected(space)
 
 render()

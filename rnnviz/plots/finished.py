@@ -64,6 +64,8 @@ def _encode(obj):
     if isinstance(obj, dict):
         return {k: (_plain(v) if k in SKIPPED_KEYS else _encode(v)) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
+        if all(type(v) in (str, int, float) for v in obj):  # tick texts, labels: nothing to encode
+            return list(obj)
         return [_encode(v) for v in obj]
     if isinstance(obj, np.ndarray):
         return typed_array(obj)
