@@ -19,7 +19,8 @@ A's state by B's state at j, and continue A's recurrence from it with PyTorch's 
 different was in that state at that step.
 
 Clamping: hold one unit of h at a value at every step (``rnnviz.trace(..., force=[Force(...)])``,
-exact: everything downstream is recomputed) and read the prediction again.
+exact: everything downstream is recomputed; for h at every step, the same recurrence with PyTorch's
+fused one-step kernels, ``recurrence.clamped_run``) and read the prediction again.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 import torch
 
 from rnnviz.analysis import state_space
-from rnnviz.analysis.recurrence import finals_from, layout, run_from
+from rnnviz.analysis.recurrence import clamped_run, finals_from, layout, run_from
 from rnnviz.core.trace import Force
 
 
@@ -221,13 +222,18 @@ def clamp(model, tokens, unit: int, value: float, direction: int | None = None,
     tokens = list(tokens)
     lay = layout(model.module)
     with torch.no_grad():
-        held = model.trace(tokens, force=[Force(quantity, float(value), units=[int(unit)],
-                                                steps=None if steps is None else list(steps),
-                                                direction=direction)])
         if original_states is None:
             original = model.trace(tokens)
             original_states = [lay.from_trace(original, d) for d in range(original.num_directions)]
-    D = held.num_directions
-    states = [lay.from_trace(held, d) for d in range(D)]
-    before = list(original_states)
+        before = list(original_states)
+        states = None
+        if quantity == "hidden_state" and steps is None:  # the page's case: fused kernels, ~6× faster
+            x = model.inputs(tokens)
+            states = [before[d] if direction not in (None, d) else clamped_run(model.module, x, int(unit), float(value), d)
+                      for d in range(len(before))]
+        if states is None or any(s is None for s in states):
+            held = model.trace(tokens, force=[Force(quantity, float(value), units=[int(unit)],
+                                                    steps=None if steps is None else list(steps),
+                                                    direction=direction)])
+            states = [lay.from_trace(held, d) for d in range(held.num_directions)]
     return Clamp(states, final_output(model, finals_of(states)), final_output(model, finals_of(before)), before)

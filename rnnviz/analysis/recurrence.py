@@ -25,6 +25,9 @@ a recurrence can be continued from any state with PyTorch's own kernel (state pa
 ``finals_from`` continues many such runs at once, of different lengths and from different states,
 as one packed batch (``torch.nn.utils.rnn.pack_sequence``: each run's h_n is the state after its own
 last input), which is what a patching curve needs: one call instead of one per patched step.
+``clamped_run`` runs one direction from zeros with one unit of every layer's h held at a value
+after every step (``rnnviz.trace``'s ``Force("hidden_state", value, units=[unit])``), with PyTorch's
+fused one-step kernels (``torch.lstm_cell`` / ``gru_cell`` / ``rnn_tanh_cell`` / ``rnn_relu_cell``).
 """
 
 from __future__ import annotations
@@ -204,3 +207,35 @@ def finals_from(module: nn.RNNBase, inputs: list[torch.Tensor], states: np.ndarr
     parts = list(h_n) + (list(c_n) if c_n is not None else [])                       # each (B, P) or (B, H)
     finals[live] = torch.cat(parts, dim=1).numpy()
     return finals
+
+
+def clamped_run(module: nn.RNNBase, x: torch.Tensor, unit: int, value: float, direction: int = 0) -> np.ndarray | None:
+    """Direction ``direction`` over ``x`` (T, In) from a zero state, every layer's h[unit] set to
+    ``value`` after every step (what the next layer and the next step read). Returns the state
+    after each input position, (T, S) float32, in input order; None for a projected LSTM
+    (``proj_size``: no fused one-step kernel), for which the caller traces with a Force instead."""
+    lay = layout(module)
+    if lay.output_size != lay.hidden_size:
+        return None
+    step = {"LSTM": torch.lstm_cell, "GRU": torch.gru_cell,
+            "RNN": torch.rnn_relu_cell if getattr(module, "nonlinearity", "tanh") == "relu" else torch.rnn_tanh_cell}[lay.cell]
+    weights = [tuple(_param(module, n, k, direction) for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+               for k in range(lay.num_layers)]
+    T, H = x.shape[0], lay.hidden_size
+    h = [torch.zeros(1, H, dtype=x.dtype) for _ in range(lay.num_layers)]
+    c = [torch.zeros(1, H, dtype=x.dtype) for _ in range(lay.num_layers)] if lay.cell == "LSTM" else []
+    states = np.zeros((T, lay.size), np.float32)
+    with torch.no_grad():
+        for t in (range(T) if direction == 0 else range(T - 1, -1, -1)):
+            inp = x[t:t + 1]                                                 # (1, In)
+            for k, (w_ih, w_hh, b_ih, b_hh) in enumerate(weights):
+                if lay.cell == "LSTM":
+                    h[k], c[k] = step(inp, (h[k], c[k]), w_ih, w_hh, b_ih, b_hh)
+                else:
+                    h[k] = step(inp, h[k], w_ih, w_hh, b_ih, b_hh)
+                if 0 <= unit < H:
+                    h[k] = h[k].clone()
+                    h[k][:, unit] = value
+                inp = h[k]
+            states[t] = torch.cat(h + c, dim=1)[0].numpy()
+    return states

@@ -120,3 +120,28 @@ def test_clamped_prediction_is_the_forced_trace_readout():
     assert np.array_equal(given.output_original, result.output_original)
     assert all(np.array_equal(a, b) for a, b in zip(given.original, result.original))
     assert np.array_equal(given.output, result.output)
+
+
+@pytest.mark.parametrize("cell, bidirectional, layers, direction", [
+    ("LSTM", False, 2, None), ("GRU", True, 1, None), ("LSTM", True, 1, 1), ("RNN", False, 2, None)])
+def test_clamping_with_fused_kernels_equals_the_forced_trace(cell, bidirectional, layers, direction):
+    """clamp() holds h[unit] at every step with torch's one-step kernels (recurrence.clamped_run);
+    every state must equal rnnviz.trace with the same Force, layer by layer and direction by direction."""
+    model = models.random_model(cell, bidirectional=bidirectional, num_layers=layers, hidden_size=8, seed=8)
+    tokens = model.tokens(B)
+    result = mp.clamp(model, tokens, unit=2, value=-0.7, direction=direction)
+    forced = model.trace(tokens, force=[Force("hidden_state", -0.7, units=[2], direction=direction)])
+    lay = layout(model.module)
+    for d, states in enumerate(result.states):
+        assert np.allclose(states, lay.from_trace(forced, d), atol=1e-6)
+        held = direction in (None, d)
+        assert np.all(states[:, lay.h_slice(layers - 1)][:, 2] == np.float32(-0.7)) == held
+
+
+def test_clamping_a_projected_lstm_falls_back_to_the_forced_trace():
+    module = torch.nn.LSTM(16, 8, proj_size=4)
+    model = Model("toy", module, task="classify", head=torch.nn.Linear(4, 2), labels=["negative", "positive"])
+    tokens = model.tokens(A)
+    result = mp.clamp(model, tokens, unit=1, value=0.5)
+    forced = model.trace(tokens, force=[Force("hidden_state", 0.5, units=[1])])
+    assert np.allclose(result.states[0], layout(module).from_trace(forced, 0), atol=1e-6)
