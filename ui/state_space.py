@@ -125,14 +125,15 @@ def _space(key: str, _choice) -> Space:
 
 def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
     """The minimal pair, the half-life fit and the patching curve per direction (numpy only)."""
-    return _pair(_key(choice, tokens_a, tokens_b), choice, tokens_a, tokens_b)
+    return _pair(_key(choice, tokens_a, tokens_b), (choice, tokens_a, tokens_b))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _pair(key: str, _choice, _tokens_a: tuple[str, ...], _tokens_b: tuple[str, ...]):
-    """``key``: ``_key(choice, tokens_a, tokens_b)``; the other arguments are not hashed."""
-    tokens_a, tokens_b = _tokens_a, _tokens_b
-    model = get_model(_choice)
+def _pair(key: str, _inputs: tuple):
+    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, tokens_a, tokens_b), not
+    hashed (one argument: Streamlit inspects the signature once per argument on every call)."""
+    choice, tokens_a, tokens_b = _inputs
+    model = get_model(choice)
     with torch.no_grad():
         result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b)
         D = len(result.states_a)
@@ -149,16 +150,16 @@ def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: in
     """One unit of h held at ``value`` at every step: the states and the model's output then.
     ``original``: the states of ``tokens`` as the model runs by itself (the minimal pair's A), if
     known: one trace fewer."""
-    return _held(_key(choice, tokens, unit, value, direction), choice, tokens, unit, value, direction, original)
+    return _held(_key(choice, tokens, unit, value, direction), (choice, tokens, unit, value, direction, original))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _held(key: str, _choice, _tokens: tuple[str, ...], _unit: int, _value: float, _direction: int | None,
-          _original=None):
-    """``key``: ``_key(choice, tokens, unit, value, direction)``; the other arguments are not hashed
-    (``_original`` follows from the choice and the tokens)."""
-    model = get_model(_choice)
-    result = minimal_pairs.clamp(model, _tokens, _unit, _value, direction=_direction, original_states=_original)
+def _held(key: str, _inputs: tuple):
+    """``key``: ``_key(choice, tokens, unit, value, direction)``; ``_inputs`` = (choice, tokens, unit,
+    value, direction, original), not hashed (``original`` follows from the choice and the tokens)."""
+    choice, tokens, unit, value, direction, original = _inputs
+    model = get_model(choice)
+    result = minimal_pairs.clamp(model, tokens, unit, value, direction=direction, original_states=original)
     return (result, minimal_pairs.readout_scalar(model, result.output),
             minimal_pairs.readout_scalar(model, result.output_original))
 
