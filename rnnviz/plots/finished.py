@@ -14,11 +14,17 @@ Numbers travel as plotly.js typed arrays, exactly as ``Figure.to_dict()`` encode
 
 (``shape`` only for two or more dimensions; int64 / uint64 narrowed to the smallest type that holds
 the values, as plotly does). Other numpy arrays (strings, booleans) become lists.
+
+Subplots: :func:`subplot_layout` is ``make_subplots(...)``'s own layout (axis domains, anchors,
+subplot-title annotations), computed by Plotly once per distinct grid and copied afterwards, so the
+positions are Plotly's to the digit; :func:`merge` is ``update_layout`` / ``update_xaxes`` on dicts.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
+import functools
 
 import numpy as np
 
@@ -78,3 +84,55 @@ def finished(data: list[dict], layout: dict) -> dict:
     """``{"data": …, "layout": …}`` with every numpy array encoded (a new dict; the inputs are not
     changed), ready for ``ui.charts.show``."""
     return {"data": _encode(data), "layout": _encode(layout)}
+
+
+# What go.Figure expands ``template="none"`` to: no styling of Plotly's own, Streamlit's theme applies.
+TEMPLATE_NONE = {"data": {"scatter": [{"type": "scatter"}]}}
+
+
+@functools.lru_cache(maxsize=128)
+def _grid(rows: int, cols: int, options: tuple) -> dict:
+    from plotly.subplots import make_subplots  # only on a grid's first use
+
+    kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in options}
+    layout = make_subplots(rows=rows, cols=cols, **kwargs).to_dict()["layout"]
+    layout.pop("template", None)
+    return layout
+
+
+def subplot_layout(rows: int, cols: int, **options) -> dict:
+    """``make_subplots(rows, cols, **options)``'s layout as a new dict (no template): axes ``xaxis``,
+    ``xaxis2`` … with Plotly's domains, and the subplot titles as annotations. Lists in ``options``
+    (row_heights, subplot_titles …) may be given as lists or tuples."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    return copy.deepcopy(_grid(rows, cols, key))
+
+
+def axes(row: int, col: int, cols: int) -> tuple[str, str]:
+    """The (x, y) axis ids of subplot (row, col) in a grid of ``cols`` columns: ("x", "y"),
+    ("x2", "y2") …; the layout keys are "xaxis" + the number."""
+    n = (row - 1) * cols + col
+    suffix = "" if n == 1 else str(n)
+    return "x" + suffix, "y" + suffix
+
+
+def axis_key(axis_id: str) -> str:
+    """"x2" -> "xaxis2", "y" -> "yaxis"."""
+    return axis_id[0] + "axis" + axis_id[1:]
+
+
+def merge(target: dict, updates: dict) -> dict:
+    """Nested dicts of ``updates`` merged into ``target`` (in place), other values replaced: what
+    ``fig.update_layout`` / ``update_xaxes`` do to a figure's properties. Returns ``target``."""
+    for key, value in updates.items():
+        if isinstance(value, dict):  # a copy: a caller's dict (a palette constant) is never aliased
+            merge(_into(target, key), value)
+        else:
+            target[key] = value
+    return target
+
+
+def _into(target: dict, key: str) -> dict:
+    if not isinstance(target.get(key), dict):
+        target[key] = {}
+    return target[key]

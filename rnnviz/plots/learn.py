@@ -72,7 +72,7 @@ def _outputs(o: outputs_read.OutputsRead, revealed: bool, lang: str | None) -> g
 
 def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> go.Figure:
     curves = [(cell, f.wrt_hidden[cell], f.wrt_input[cell]) for cell in forgetting.CELLS]
-    fig = view_figures.gradient_figure(curves, f.tokens, lang=lang)
+    fig = go.Figure(view_figures.gradient_figure(curves, f.tokens, lang=lang))  # a finished dict, edited below
     fig.update_xaxes(title_text=_escape(t("figures.position", lang=lang)))  # two long titles overlap in a column
     steps = len(f.tokens)
     fig.add_annotation(x=0, y=np.log10(max(f.wrt_input["RNN"][0], 1e-30)), xref="x2", yref="y2", ax=40, ay=-40,

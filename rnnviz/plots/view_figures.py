@@ -25,7 +25,7 @@ from plotly.subplots import make_subplots
 from rnnviz import quantities
 from rnnviz.analysis.saturation import HIGH, LOW, SIGMOID_GATES, Saturation
 from rnnviz.i18n import t
-from rnnviz.plots import palette
+from rnnviz.plots import finished, palette
 from rnnviz.plots.heatmaps import value_range
 from rnnviz.plots.palette import CELL_COLOURS, DIVERGING_SCALE, GATE_SCALE, SLICE_COLOURS
 from rnnviz.plots.tokens import display_token
@@ -35,6 +35,7 @@ GATE_SYMBOL = {name: quantities.SYMBOL[name] for name, kind in quantities.KIND.i
 TICK_LIMIT = 40  # above this many tokens the axis shows numbers, not tokens
 LAYOUT = dict(template="none", hoverlabel=dict(**palette.HOVER,
                                                 font=dict(size=palette.FONT_LEGEND, color="#111111")))
+FINISHED_LAYOUT = dict(LAYOUT, template=finished.TEMPLATE_NONE)  # the same, for a finished dict
 
 
 def _f32(a) -> np.ndarray:
@@ -181,14 +182,17 @@ def one_two_five_ticks(lo: float, hi: float) -> dict:
 
 
 def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens: Sequence[str],
-                    lang: str | None = None) -> go.Figure:
-    """Two panels over position t, log scale: ‖∂h_T/∂h_t‖ (left) and ‖∂h_T/∂x_t‖ (right).
+                    lang: str | None = None) -> dict:
+    """Two panels over position t, log scale: ‖∂h_T/∂h_t‖ (left) and ‖∂h_T/∂x_t‖ (right). A finished
+    figure dict (``rnnviz.plots.finished``: make_subplots' own grid, no per-rerun validation).
 
     curves: (label, wrt_hidden (T,), wrt_input (T,)) per cell, forward direction.
     """
     steps = len(tokens)
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
-                        subplot_titles=[t("gradients.panel_hidden", lang=lang), t("gradients.panel_input", lang=lang)])
+    layout = finished.subplot_layout(1, 2, horizontal_spacing=0.08,
+                                     subplot_titles=[t("gradients.panel_hidden", lang=lang),
+                                                     t("gradients.panel_input", lang=lang)])
+    data = []
     positions = np.arange(steps)
     for label, hidden, inp in curves:
         if hidden.shape != (steps,) or inp.shape != (steps,):
@@ -197,30 +201,34 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
         for col, values in ((1, hidden), (2, inp)):
             # log axes cannot show 0: an exact zero (underflow) is drawn at the floor instead of vanishing
             shown = np.maximum(np.asarray(values, dtype=np.float64), 1e-30)
-            fig.add_trace(go.Scatter(
-                x=positions, y=shown, mode="lines+markers", name=html_label(label), legendgroup=label,
+            x_id, y_id = finished.axes(1, col, 2)
+            data.append(dict(
+                type="scatter", x=positions, y=shown, mode="lines+markers", name=html_label(label), legendgroup=label,
                 showlegend=col == 1, line=dict(color=colour, width=3), marker=dict(size=6),
                 hovertemplate=(f"<b>{html_label(label)}</b> · %{{x}}<br>"
                                f"{t('gradients.steps_to_end', lang=lang)} %{{customdata}}<br>%{{y:.3g}}<extra></extra>"),
-                customdata=steps - 1 - positions), row=1, col=col)
+                customdata=steps - 1 - positions, xaxis=x_id, yaxis=y_id))
     for col in (1, 2):
         values = np.concatenate([np.asarray(c[col], dtype=np.float64) for c in curves]) if curves else np.ones(1)
         positive = values[values > 0]
         decades = np.log10(positive.max() / positive.min()) if positive.size else 0.0
-        fig.update_xaxes(**_token_axis(tokens), row=1, col=col,
-                         title=dict(text=t("gradients.position_axis", lang=lang), font=dict(size=palette.FONT_TICK)))
+        x_id, y_id = finished.axes(1, col, 2)
+        finished.merge(layout[finished.axis_key(x_id)], dict(
+            **_token_axis(tokens), title=dict(text=t("gradients.position_axis", lang=lang), font=dict(size=palette.FONT_TICK))))
         # Label whole decades when the curves span several (no crowd of 2, 3, 4 … labels); else 1-2-5
         # steps written out in full ("0.5", not Plotly's bare minor digit "5" that reads as five).
         ticks = {}
         if positive.size and decades < 2:
             ticks = one_two_five_ticks(positive.min(), positive.max())
-        fig.update_yaxes(type="log", exponentformat="power", showgrid=True, gridcolor="#E5E5E5", row=1, col=col,
-                         fixedrange=True, **(ticks or {"dtick": 1}))
-    fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK)), row=1, col=1)
-    fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
-                      legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)), **LAYOUT)
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
-    return fig
+        finished.merge(layout[finished.axis_key(y_id)], dict(type="log", exponentformat="power", showgrid=True,
+                                                            gridcolor="#E5E5E5", fixedrange=True, **(ticks or {"dtick": 1})))
+    finished.merge(layout["yaxis"], dict(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK))))
+    finished.merge(layout, dict(height=460, margin=dict(l=60, r=10, t=80, b=70),
+                                legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)),
+                                **FINISHED_LAYOUT))
+    for note in layout["annotations"]:  # the panel titles (theme text colour: light or dark page)
+        finished.merge(note, dict(font=dict(size=palette.FONT_LABEL)))
+    return finished.finished(data, layout)
 
 
 # --------------------------------------------------------------------------- PyTorch shapes

@@ -10,6 +10,7 @@ from rnnviz.analysis.saturation import saturation
 from rnnviz.analysis.shapes import ShapeConfig, describe, run
 from rnnviz.plots.view_figures import (compare_figure, context_figure, decoder_figure, gradient_figure,
                                  next_token_figure, saturation_figure, shapes_figure)
+from tests.plots.figure import figure
 
 RNG = np.random.default_rng(0)
 
@@ -51,7 +52,7 @@ def test_saturation_points_and_triangle():
 
 def test_gradient_axes_are_logarithmic_and_zero_stays_drawable():
     hidden = np.array([0.0, 1e-8, 1e-4, 1.0])
-    fig = gradient_figure([("RNN", hidden, hidden * 2)], list("wxyz"))
+    fig = figure(gradient_figure([("RNN", hidden, hidden * 2)], list("wxyz")))  # a finished dict, validated
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis2.type == "log"
     assert fig.data[0].y[0] == 1e-30 and fig.data[0].y[-1] == 1.0  # underflow drawn at the floor
     assert fig.layout.yaxis.dtick == 1  # eight decades: label powers of ten only
