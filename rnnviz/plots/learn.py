@@ -109,9 +109,9 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
         values[c.n:] = np.nan
     lo, hi = heatmaps.value_range("cell_state", [c.cell[None]])
     zrange = (1.1 * lo, 1.1 * hi)  # room above the last a and below the last b
-    fig = neuron.unit_figure(c.tokens, values, "cell_state", zrange, unit=c.unit,
-                             annotation=c.count if revealed else None,
-                             annotation_label=t("learn.fig_count", lang=lang), lang=lang)
+    fig = go.Figure(neuron.unit_figure(c.tokens, values, "cell_state", zrange, unit=c.unit,
+                                       annotation=c.count if revealed else None,
+                                       annotation_label=t("learn.fig_count", lang=lang), lang=lang))  # edited below
     if not revealed:
         fig.add_vrect(x0=c.n - 0.5, x1=len(c.tokens) - 0.5, fillcolor="rgba(128,128,128,0.12)", line_width=0,
                       annotation_text=_escape(t("learn.fig_hidden_only", lang=lang)),

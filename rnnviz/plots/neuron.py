@@ -12,6 +12,8 @@ the same for any gate or state of any model here:
   annotation as a step line on a second axis (the evidence behind a correlation).
 - :func:`ranking_figure` — the best units' Pearson r as bars.
 
+The two figures are finished dicts (``rnnviz.plots.finished``): no Plotly validation per rerun.
+
 Colours are the heatmaps' (``rnnviz.plots.palette``): Viridis for σ gates in [0, 1], RdBu for tanh
 quantities in [−1, 1], symmetric RdBu for unbounded ones.
 """
@@ -22,11 +24,9 @@ import html
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-
 from rnnviz import quantities
 from rnnviz.i18n import t
-from rnnviz.plots import palette
+from rnnviz.plots import finished, palette
 from rnnviz.plots.tokens import display_token, plot_text, visible_token
 
 FOCUS = palette.FOCUS
@@ -60,9 +60,10 @@ def text_html(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tupl
         raise ValueError(f"{len(tokens)} tokens but {len(values)} values")
     label = html.escape(t(quantities.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang))
     parts = []
+    fills = palette.value_colours(name, [float(v) for v in values], zrange)  # one colour-scale lookup, not T
     for i, token in enumerate(tokens):
         v = float(values[i])
-        fill = value_colour(name, v, zrange)
+        fill = fills[i]
         tip = html.escape(f"{i} · {visible_token(token, 40)} · ", quote=True) + f"{label} = {v:.3f}"
         sel = " sel" if i == selected else ""
         shown = html.escape(token) if compact and token == " " else display_token(token, 24)
@@ -94,50 +95,52 @@ def _padded(values: np.ndarray | None) -> list[float] | None:
 
 def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tuple[float, float], *,
                 unit: int, annotation: np.ndarray | None = None, annotation_label: str = "",
-                step: int | None = None, lang: str | None = None) -> go.Figure:
+                step: int | None = None, lang: str | None = None) -> dict:
     """The unit's value at every position (integer x, tokens as tick text), with the annotation
-    as a grey step line on the right axis."""
+    as a grey step line on the right axis. A finished figure dict (``rnnviz.plots.finished``)."""
     T = len(tokens)
     x = np.arange(T)
     label = t(quantities.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang)
-    fig = go.Figure()
+    data = []
     if annotation is not None:
-        fig.add_trace(go.Scatter(x=x, y=np.asarray(annotation, dtype=np.float32), yaxis="y2", mode="lines",
-                                 line=dict(shape="hv", color="rgba(90,90,90,0.55)", width=2),
-                                 name=annotation_label, hovertemplate="%{y:.2f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=x, y=np.asarray(values, dtype=np.float32), mode="lines+markers",
-                             line=dict(color=FOCUS, width=2.5), marker=dict(size=6),
-                             name=t("neuron_view.unit_trace", lang=lang, quantity=label, unit=unit),
-                             hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+        data.append(dict(type="scatter", x=x, y=np.asarray(annotation, dtype=np.float32), yaxis="y2", mode="lines",
+                         line=dict(shape="hv", color="rgba(90,90,90,0.55)", width=2),
+                         name=annotation_label, hovertemplate="%{y:.2f}<extra></extra>"))
+    data.append(dict(type="scatter", x=x, y=np.asarray(values, dtype=np.float32), mode="lines+markers",
+                     line=dict(color=FOCUS, width=2.5), marker=dict(size=6),
+                     name=t("neuron_view.unit_trace", lang=lang, quantity=label, unit=unit),
+                     hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
     ticks = [plot_text(tok) for tok in tokens]
-    fig.update_layout(
+    layout = dict(
         xaxis=dict(tickmode="array", tickvals=list(range(T)) if T <= 80 else list(range(0, T, max(1, T // 40))),
                    ticktext=ticks if T <= 80 else [ticks[i] for i in range(0, T, max(1, T // 40))],
                    range=[-0.5, T - 0.5], fixedrange=True, tickfont=dict(size=palette.FONT_AXIS if T <= 40 else palette.FONT_DENSE_TICK)),
         yaxis=dict(range=list(zrange), title=dict(text=label, font=dict(size=palette.FONT_AXIS)), fixedrange=True,
                    zeroline=True, zerolinecolor="#999999"),
-        yaxis2=dict(overlaying="y", side="right", showgrid=False, fixedrange=True, range=_padded(annotation),
-                    title=dict(text=annotation_label, font=dict(size=palette.FONT_AXIS))) if annotation is not None else None,
-        height=260, margin=dict(l=55, r=55, t=10, b=40), template="none",
+        height=260, margin=dict(l=55, r=55, t=10, b=40), template=finished.TEMPLATE_NONE,
         legend=dict(orientation="h", y=1.12, x=0, font=dict(size=palette.FONT_AXIS)),
     )
-    if step is not None and 0 <= step < T:
-        fig.add_vline(x=step, line=dict(color="#000000", width=1, dash="dot"))
-    return fig
+    if annotation is not None:
+        layout["yaxis2"] = dict(overlaying="y", side="right", showgrid=False, fixedrange=True, range=_padded(annotation),
+                                title=dict(text=annotation_label, font=dict(size=palette.FONT_AXIS)))
+    if step is not None and 0 <= step < T:  # what fig.add_vline(x=step) adds
+        layout["shapes"] = [dict(type="line", x0=step, x1=step, xref="x", y0=0, y1=1, yref="y domain",
+                                 line=dict(color="#000000", width=1, dash="dot"))]
+    return finished.finished(data, layout)
 
 
-def ranking_figure(labels: Sequence[str], r: Sequence[float], *, lang: str | None = None) -> go.Figure:
-    """Horizontal bars of Pearson r, best first (top of the chart)."""
+def ranking_figure(labels: Sequence[str], r: Sequence[float], *, lang: str | None = None) -> dict:
+    """Horizontal bars of Pearson r, best first (top of the chart). A finished figure dict."""
     r = np.asarray(r, dtype=np.float32)
     colours = ["#b2182b" if v > 0 else "#2166ac" for v in r]
-    fig = go.Figure(go.Bar(x=r, y=list(range(len(r))), orientation="h", marker=dict(color=colours),
-                           hovertemplate="%{text}: r = %{x:.3f}<extra></extra>",
-                           text=[html.escape(s, quote=False) for s in labels], textposition="none"))
-    fig.update_layout(
+    data = [dict(type="bar", x=r, y=list(range(len(r))), orientation="h", marker=dict(color=colours),
+                 hovertemplate="%{text}: r = %{x:.3f}<extra></extra>",
+                 text=[html.escape(s, quote=False) for s in labels], textposition="none")]
+    layout = dict(
         xaxis=dict(range=[-1, 1], title=dict(text=t("neuron_view.correlation_axis", lang=lang), font=dict(size=palette.FONT_AXIS)),
                    fixedrange=True, zeroline=True, zerolinecolor="#555555"),
         yaxis=dict(tickmode="array", tickvals=list(range(len(r))), ticktext=[html.escape(s, quote=False) for s in labels],
                    autorange="reversed", fixedrange=True, tickfont=dict(size=palette.FONT_AXIS)),
-        height=60 + 26 * len(r), margin=dict(l=130, r=10, t=10, b=45), template="none", showlegend=False,
+        height=60 + 26 * len(r), margin=dict(l=130, r=10, t=10, b=45), template=finished.TEMPLATE_NONE, showlegend=False,
     )
-    return fig
+    return finished.finished(data, layout)

@@ -121,6 +121,20 @@ def value_colour(name: str, value: float, zrange: tuple[float, float]) -> str:
     return plotly.colors.sample_colorscale(scale_for(name), [pos], colortype="rgb")[0]
 
 
+def value_colours(name: str, values, zrange: tuple[float, float]) -> list[str]:
+    """``value_colour`` of each value, with one ``sample_colorscale`` call (it validates the scale on
+    every call: ~0.5 ms each, the most of a 40-token highlighter)."""
+    lo, hi = zrange
+    shown = [k for k, v in enumerate(values) if math.isfinite(v) and hi > lo]
+    samples = plotly.colors.sample_colorscale(
+        scale_for(name), [float(min(1.0, max(0.0, (values[k] - lo) / (hi - lo)))) for k in shown],
+        colortype="rgb") if shown else []
+    out = [NO_VALUE] * len(values)
+    for k, colour in zip(shown, samples):
+        out[k] = colour
+    return out
+
+
 def ink(fill: str) -> str:
     """Black or white text, whichever reads better on ``fill`` ("rgb(r, g, b)")."""
     r, g, b = (float(v) for v in fill[fill.index("(") + 1:-1].split(",")[:3])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.plots.figure import figure
+
 
 def test_text_html_escapes_tokens_and_colours_by_value():
     from rnnviz.plots import neuron
@@ -23,9 +25,10 @@ def test_text_html_escapes_tokens_and_colours_by_value():
 def test_unit_figure_and_ranking_figure():
     from rnnviz.plots import neuron
 
-    fig = neuron.unit_figure(["a", "<b>", "a"], np.array([0.1, 0.5, 0.9]), "forget_gate", (0.0, 1.0), unit=3,
-                             annotation=np.array([0.0, 1.0, np.nan]), annotation_label="quotes", step=1)
+    fig = figure(neuron.unit_figure(["a", "<b>", "a"], np.array([0.1, 0.5, 0.9]), "forget_gate", (0.0, 1.0), unit=3,
+                                    annotation=np.array([0.0, 1.0, np.nan]), annotation_label="quotes",
+                                    step=1))  # a finished dict, validated
     assert list(fig.data[1].y) == pytest.approx([0.1, 0.5, 0.9]) and list(fig.data[0].y[:2]) == [0.0, 1.0]
     assert list(fig.layout.xaxis.ticktext) == ["a", "&lt;b&gt;", "a"] and tuple(fig.layout.yaxis.range) == (0, 1)
-    bars = neuron.ranking_figure(["u1", "u2"], [0.8, -0.3])
+    bars = figure(neuron.ranking_figure(["u1", "u2"], [0.8, -0.3]))
     assert list(bars.data[0].x) == pytest.approx([0.8, -0.3]) and tuple(bars.layout.xaxis.range) == (-1, 1)
