@@ -125,7 +125,9 @@ def merge(target: dict, updates: dict) -> dict:
     """Nested dicts of ``updates`` merged into ``target`` (in place), other values replaced: what
     ``fig.update_layout`` / ``update_xaxes`` do to a figure's properties. Returns ``target``."""
     for key, value in updates.items():
-        if isinstance(value, dict):  # a copy: a caller's dict (a palette constant) is never aliased
+        if value is None:  # Plotly: None unsets a property
+            target.pop(key, None)
+        elif isinstance(value, dict):  # a copy: a caller's dict (a palette constant) is never aliased
             merge(_into(target, key), value)
         else:
             target[key] = value

@@ -136,8 +136,8 @@ def _both_ways(b: both_ways.BothWays, revealed: bool, lang: str | None) -> go.Fi
     cfg = shapes.ShapeConfig(cell="LSTM", input_size=1, hidden_size=H, num_layers=1, bidirectional=True,
                              batch_size=1, seq_len=T)
     equalities = shapes.describe(cfg).equalities if revealed else ()
-    fig = view_figures.shapes_figure(b.output, b.h_n, equalities, hidden_out=H, num_layers=1, directions=2,
-                                     batch_index=0, batch_first=False, lang=lang)
+    fig = go.Figure(view_figures.shapes_figure(b.output, b.h_n, equalities, hidden_out=H, num_layers=1, directions=2,
+                                     batch_index=0, batch_first=False, lang=lang))  # edited below
     fig.update_traces(xgap=0, ygap=0)  # 2·64 columns in half a page: cell gaps would hide the colours
     return _half_width(fig, lang)
 
@@ -146,9 +146,9 @@ def _torch_call(c: torch_call.TorchCall, revealed: bool, lang: str | None) -> go
     cfg = shapes.ShapeConfig(cell="LSTM", input_size=torch_call.INPUT_SIZE, hidden_size=torch_call.HIDDEN_SIZE,
                              num_layers=torch_call.NUM_LAYERS, batch_size=torch_call.BATCH, seq_len=torch_call.SEQ_LEN)
     equalities = shapes.describe(cfg).equalities if revealed else ()
-    fig = view_figures.shapes_figure(c.output[:, 0], c.h_n[:, 0], equalities, hidden_out=torch_call.HIDDEN_SIZE,
+    fig = go.Figure(view_figures.shapes_figure(c.output[:, 0], c.h_n[:, 0], equalities, hidden_out=torch_call.HIDDEN_SIZE,
                                      num_layers=torch_call.NUM_LAYERS, directions=1, batch_index=0,
-                                     batch_first=False, lang=lang)
+                                     batch_first=False, lang=lang))  # edited below
     return _half_width(fig, lang)
 
 

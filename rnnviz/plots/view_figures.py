@@ -237,9 +237,10 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
 
 def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out: int,
                   num_layers: int, directions: int, batch_index: int, batch_first: bool,
-                  lang: str | None = None) -> go.Figure:
+                  lang: str | None = None) -> dict:
     """output[:, n, :] (positions × D·H_out) beside h_n[:, n, :] (D·num_layers × H_out), same
     colours, with the equal slices outlined in the same colour (black forward, pink backward).
+    A finished figure dict (``rnnviz.plots.finished``).
 
     output: (L, D·H_out) for batch element n; h_n: (D·num_layers, H_out) for the same n.
     equalities: rnnviz.analysis.shapes.Equality list (the top layer's final states).
@@ -249,50 +250,53 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     zmin, zmax = value_range("hidden_state", [output, h_n])
     n = batch_index
     out_title = f"output[{n}, :, :]" if batch_first else f"output[:, {n}, :]"
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.16,
-                        subplot_titles=[t("pytorch_shapes.fig_output", lang=lang, expr=out_title),
-                                        t("pytorch_shapes.fig_h_n", lang=lang, expr=f"h_n[:, {n}, :]")])
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
+    layout = finished.subplot_layout(1, 2, column_widths=[0.55, 0.45], horizontal_spacing=0.16,
+                                     subplot_titles=[t("pytorch_shapes.fig_output", lang=lang, expr=out_title),
+                                                     t("pytorch_shapes.fig_h_n", lang=lang, expr=f"h_n[:, {n}, :]")])
+    for note in layout["annotations"]:  # the panel titles (theme text colour: light or dark page)
+        finished.merge(note, dict(font=dict(size=palette.FONT_LABEL)))
     small = output.size + h_n.size <= 260
     text = dict(texttemplate="%{z:.2f}", textfont=dict(size=palette.FONT_TICK)) if small else {}
-    fig.add_trace(go.Heatmap(z=_f32(output), coloraxis="coloraxis", xgap=1, ygap=1,
-                             hovertemplate="output t=%{y}, feature %{x}: %{z:.4f}<extra></extra>", **text),
-                  row=1, col=1)
-    fig.add_trace(go.Heatmap(z=_f32(h_n), coloraxis="coloraxis", xgap=1, ygap=1,
-                             hovertemplate="h_n[%{y}], unit %{x}: %{z:.4f}<extra></extra>", **text),
-                  row=1, col=2)
+    data = [dict(type="heatmap", z=_f32(output), coloraxis="coloraxis", xgap=1, ygap=1,
+                 hovertemplate="output t=%{y}, feature %{x}: %{z:.4f}<extra></extra>", xaxis="x", yaxis="y", **text),
+            dict(type="heatmap", z=_f32(h_n), coloraxis="coloraxis", xgap=1, ygap=1,
+                 hovertemplate="h_n[%{y}], unit %{x}: %{z:.4f}<extra></extra>", xaxis="x2", yaxis="y2", **text)]
     arrows = ("→", "←")
     ticktext = [f"{k} · {t('pytorch_shapes.layer_short', lang=lang, layer=k // directions + 1)}"
                 + (f" {arrows[k % directions]}" if directions == 2 else "") for k in range(rows_h)]
-    fig.update_yaxes(tickmode="array", tickvals=list(range(L)), ticktext=[f"t={i}" for i in range(L)],
-                     autorange="reversed", row=1, col=1, fixedrange=True,
-                     title=dict(text=t("pytorch_shapes.axis_position", lang=lang), font=dict(size=palette.FONT_TICK)))
-    fig.update_yaxes(tickmode="array", tickvals=list(range(rows_h)), ticktext=ticktext, autorange="reversed",
-                     row=1, col=2, fixedrange=True)
-    fig.update_xaxes(title=dict(text=t("pytorch_shapes.axis_feature", lang=lang), font=dict(size=palette.FONT_TICK)),
-                     row=1, col=1, fixedrange=True, dtick=1 if width <= 16 else None)
-    fig.update_xaxes(title=dict(text=t("pytorch_shapes.axis_unit", lang=lang), font=dict(size=palette.FONT_TICK)),
-                     row=1, col=2, fixedrange=True, dtick=1 if hidden_out <= 16 else None)
-    if directions == 2:  # the seam between the forward and the backward halves of output
-        fig.add_vline(x=hidden_out - 0.5, line=dict(color="#555555", width=2, dash="dash"), row=1, col=1)
+    finished.merge(layout["yaxis"], dict(tickmode="array", tickvals=list(range(L)), ticktext=[f"t={i}" for i in range(L)],
+                                         autorange="reversed", fixedrange=True,
+                                         title=dict(text=t("pytorch_shapes.axis_position", lang=lang), font=dict(size=palette.FONT_TICK))))
+    finished.merge(layout["yaxis2"], dict(tickmode="array", tickvals=list(range(rows_h)), ticktext=ticktext,
+                                          autorange="reversed", fixedrange=True))
+    finished.merge(layout["xaxis"], dict(title=dict(text=t("pytorch_shapes.axis_feature", lang=lang), font=dict(size=palette.FONT_TICK)),
+                                         fixedrange=True, dtick=1 if width <= 16 else None))
+    finished.merge(layout["xaxis2"], dict(title=dict(text=t("pytorch_shapes.axis_unit", lang=lang), font=dict(size=palette.FONT_TICK)),
+                                          fixedrange=True, dtick=1 if hidden_out <= 16 else None))
+    shapes, notes = [], layout["annotations"]
+    if directions == 2:  # the seam between the forward and the backward halves of output (fig.add_vline's shape)
+        shapes.append(dict(type="line", x0=hidden_out - 0.5, x1=hidden_out - 0.5, xref="x", y0=0, y1=1, yref="y domain",
+                           line=dict(color="#555555", width=2, dash="dash")))
     for e in equalities:
         colour = SLICE_COLOURS[e.direction]
         position = L - 1 if e.direction == 0 else 0
         lo = e.direction * hidden_out
         line = dict(color=colour, width=4, dash="solid" if e.direction == 0 else "dash")
-        fig.add_shape(type="rect", x0=lo - 0.5, x1=lo + hidden_out - 0.5, y0=position - 0.5, y1=position + 0.5,
-                      line=line, xref="x", yref="y")
-        fig.add_shape(type="rect", x0=-0.5, x1=hidden_out - 0.5, y0=e.h_n_index - 0.5, y1=e.h_n_index + 0.5,
-                      line=line, xref="x2", yref="y2")
-        fig.add_annotation(x=lo + (hidden_out - 1) / 2, y=position, xref="x", yref="y",
-                           yshift=-22 if (e.direction == 0 and L > 1) else 22, showarrow=False,
-                           text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
-                           bgcolor="rgba(255,255,255,0.85)")
-    fig.update_layout(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
-                                     colorbar=palette.colorbar(False, lang)),
-                      height=int(min(520, 170 + 34 * max(L, rows_h))), margin=dict(l=70, r=10, t=50, b=60),
-                      **LAYOUT)
-    return fig
+        shapes.append(dict(type="rect", x0=lo - 0.5, x1=lo + hidden_out - 0.5, y0=position - 0.5, y1=position + 0.5,
+                           line=dict(line), xref="x", yref="y"))
+        shapes.append(dict(type="rect", x0=-0.5, x1=hidden_out - 0.5, y0=e.h_n_index - 0.5, y1=e.h_n_index + 0.5,
+                           line=dict(line), xref="x2", yref="y2"))
+        notes.append(dict(x=lo + (hidden_out - 1) / 2, y=position, xref="x", yref="y",
+                          yshift=-22 if (e.direction == 0 and L > 1) else 22, showarrow=False,
+                          text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
+                          bgcolor="rgba(255,255,255,0.85)"))
+    if shapes:
+        layout["shapes"] = shapes
+    finished.merge(layout, dict(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
+                                               colorbar=palette.colorbar(False, lang)),
+                                height=int(min(520, 170 + 34 * max(L, rows_h))), margin=dict(l=70, r=10, t=50, b=60),
+                                **FINISHED_LAYOUT))
+    return finished.finished(data, layout)
 
 
 # --------------------------------------------------------------------------- I/O shapes

@@ -63,8 +63,8 @@ def test_shapes_figure_outlines_the_equal_slices():
     cfg = ShapeConfig("LSTM", 3, 4, 2, bidirectional=True, batch_size=2, seq_len=5)
     rep, r = describe(cfg), run(cfg)
     out, h_n = r.tensors["output"][:, 1].numpy(), r.tensors["h_n"][:, 1].numpy()
-    fig = shapes_figure(out, h_n, rep.equalities, hidden_out=4, num_layers=2, directions=2, batch_index=1,
-                        batch_first=False)
+    fig = figure(shapes_figure(out, h_n, rep.equalities, hidden_out=4, num_layers=2, directions=2, batch_index=1,
+                               batch_first=False))  # a finished dict, validated
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     # forward: output row 4 (last), columns 0..3  <->  h_n row 2; backward: output row 0, columns 4..7 <-> h_n row 3
     assert (rects[0].y0, rects[0].x0, rects[0].x1) == (3.5, -0.5, 3.5) and rects[1].y0 == 1.5
