@@ -171,7 +171,7 @@ def _minimal_pair(m: minimal_pair.MinimalPair, revealed: bool, lang: str | None)
 
     strips = [(title("learn.fig_sentence_a", m.first, m.verdict_first), [m.hidden_first]),
               (title("learn.fig_sentence_b", m.second, m.verdict_second), [m.hidden_second])]
-    fig = view_figures.compare_figure(strips, m.second, "hidden_state", lang=lang)
+    fig = go.Figure(view_figures.compare_figure(strips, m.second, "hidden_state", lang=lang))  # edited below
     _colour_bar(fig, t("quantities.hidden_state", lang=lang))
     if revealed:  # where the two sentences differ, in both strips
         fig.add_vrect(x0=m.differs_at - 0.5, x1=m.differs_at + 0.5, line=dict(color=HIGHLIGHT, width=3),

@@ -55,8 +55,9 @@ def _token_axis(tokens: Sequence[str]) -> dict:
 # --------------------------------------------------------------------------- compare cells
 
 def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: Sequence[str],
-                   name: str, lang: str | None = None) -> go.Figure:
+                   name: str, lang: str | None = None) -> dict:
     """One strip per cell (units × time), stacked on one time axis, on ONE shared colour scale.
+    A finished figure dict (``rnnviz.plots.finished``: make_subplots' own grid, no validation per rerun).
 
     strips: (label, panels) per cell; panels = one (T, H) array per direction (forward first), or
     empty when that cell has no such quantity (a classic RNN has no gate). Bidirectional panels
@@ -73,41 +74,52 @@ def compare_figure(strips: Sequence[tuple[str, Sequence[np.ndarray]]], tokens: S
     # Pixels per strip: ~1.2 px per unit within [60, 105] (an empty strip gets room for its note).
     units = [sum(a.shape[1] for a in panels) for _, panels in strips]
     pixels = [min(105.0, max(60.0, 1.2 * u)) for u in units]
-    fig = make_subplots(rows=len(strips), cols=1, shared_xaxes=True, vertical_spacing=0.05,
-                        row_heights=[p / sum(pixels) for p in pixels],
-                        subplot_titles=[html_label(label) for label, _ in strips])
-    fig.update_annotations(font=dict(size=palette.FONT_TITLE))  # the strip titles (theme text colour: light or dark page)
+    layout = finished.subplot_layout(len(strips), 1, shared_xaxes=True, vertical_spacing=0.05,
+                                     row_heights=[p / sum(pixels) for p in pixels],
+                                     subplot_titles=[html_label(label) for label, _ in strips])
+    notes = layout.setdefault("annotations", [])
+    for note in notes:  # the strip titles (theme text colour: light or dark page)
+        finished.merge(note, dict(font=dict(size=palette.FONT_TITLE)))
     hover = (f"<b>%{{x}}</b> · {t('compare_cells.position', lang=lang)} %{{x:d}}<br>"
              f"{t('compare_cells.unit', lang=lang)} %{{y}}<br>%{{z:.3f}}")
+    data, shapes = [], []
     for row, (label, panels) in enumerate(strips, start=1):
+        x_id, y_id = finished.axes(row, 1, 1)
+        y_axis = layout[finished.axis_key(y_id)]
         if not panels:  # the note sits in the middle of this strip's band (paper coordinates)
-            low, high = fig.layout[f"yaxis{'' if row == 1 else row}"].domain
-            fig.add_annotation(text=t("compare_cells.no_such_quantity", lang=lang), showarrow=False,
-                               xref="paper", yref="paper", x=0.45, y=(low + high) / 2,
-                               font=dict(size=palette.FONT_LABEL, color="#666666"))
-            fig.update_yaxes(visible=False, row=row, col=1)
+            low, high = y_axis["domain"]
+            notes.append(dict(text=t("compare_cells.no_such_quantity", lang=lang), showarrow=False,
+                              xref="paper", yref="paper", x=0.45, y=(low + high) / 2,
+                              font=dict(size=palette.FONT_LABEL, color="#666666")))
+            y_axis["visible"] = False
             continue
         z = np.concatenate([a.T for a in panels], axis=0)  # (D*H, T): forward units, then backward
-        fig.add_trace(go.Heatmap(z=_f32(z), coloraxis="coloraxis", hovertemplate=hover + "<extra>"
-                                 + html_label(label) + "</extra>"), row=row, col=1)
+        data.append(dict(type="heatmap", z=_f32(z), coloraxis="coloraxis", hovertemplate=hover + "<extra>"
+                         + html_label(label) + "</extra>", xaxis=x_id, yaxis=y_id))
         H = panels[0].shape[1]
-        if len(panels) == 2:  # a line between the forward and the backward units
-            fig.add_hline(y=H - 0.5, line=dict(color="#000000", width=2), row=row, col=1)
-            fig.update_yaxes(tickmode="array", tickvals=[(H - 1) / 2, H + (H - 1) / 2],
-                             ticktext=["→", "←"], tickfont=dict(size=palette.FONT_TITLE), row=row, col=1)
+        if len(panels) == 2:  # a line between the forward and the backward units (fig.add_hline's shape)
+            shapes.append(dict(type="line", x0=0, x1=1, xref=f"{x_id} domain", y0=H - 0.5, y1=H - 0.5, yref=y_id,
+                               line=dict(color="#000000", width=2)))
+            finished.merge(y_axis, dict(tickmode="array", tickvals=[(H - 1) / 2, H + (H - 1) / 2],
+                                        ticktext=["→", "←"], tickfont=dict(size=palette.FONT_TITLE)))
         else:
-            fig.update_yaxes(nticks=4, row=row, col=1)
-        fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, fixedrange=True, row=row, col=1)
+            y_axis["nticks"] = 4
+        finished.merge(y_axis, dict(autorange="reversed", showgrid=False, zeroline=False, fixedrange=True))
+    if shapes:
+        layout["shapes"] = shapes
+    if not notes:
+        del layout["annotations"]
     for row in range(1, len(strips) + 1):
-        fig.update_xaxes(**_token_axis(tokens), showticklabels=row == len(strips), row=row, col=1)
-    fig.update_xaxes(title=dict(text=t("compare_cells.position", lang=lang), font=dict(size=palette.FONT_TICK)),
-                     row=len(strips), col=1)
+        finished.merge(layout[finished.axis_key(finished.axes(row, 1, 1)[0])],
+                       dict(**_token_axis(tokens), showticklabels=row == len(strips)))
+    finished.merge(layout[finished.axis_key(finished.axes(len(strips), 1, 1)[0])],
+                   dict(title=dict(text=t("compare_cells.position", lang=lang), font=dict(size=palette.FONT_TICK))))
     scale = GATE_SCALE if zmin == 0.0 and zmax == 1.0 else DIVERGING_SCALE
-    fig.update_layout(coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
-                                     colorbar=palette.colorbar(scale is GATE_SCALE, lang, len=0.9)),
-                      height=int(110 + sum(pixels) * (1 + 0.05 * len(strips))),
-                      margin=dict(l=50, r=10, t=40, b=60), **LAYOUT)
-    return fig
+    finished.merge(layout, dict(coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
+                                               colorbar=palette.colorbar(scale is GATE_SCALE, lang, len=0.9)),
+                                height=int(110 + sum(pixels) * (1 + 0.05 * len(strips))),
+                                margin=dict(l=50, r=10, t=40, b=60), **FINISHED_LAYOUT))
+    return finished.finished(data, layout)
 
 
 def html_label(text: str) -> str:
@@ -118,9 +130,10 @@ def html_label(text: str) -> str:
 
 
 def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int], Saturation]]],
-                      lang: str | None = None) -> go.Figure:
+                      lang: str | None = None) -> dict:
     """The Karpathy et al. (2015) scatter: one point per unit, x = fraction of steps with the gate
     < 0.1, y = fraction > 0.9; one panel per gate, a row per cell family (LSTM: i f o; GRU: r z).
+    A finished figure dict (``rnnviz.plots.finished``).
 
     entries: (label, cell, {(gate, layer, direction): Saturation}) per model; labels pick the colour.
     """
@@ -132,10 +145,11 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
     for c in families:
         gates = SIGMOID_GATES[c]
         titles += [f"{c} · {t(f'compare_cells.gate_{g}', lang=lang)}" for g in gates] + [""] * (cols - len(gates))
-    fig = make_subplots(rows=len(families), cols=cols, subplot_titles=titles, horizontal_spacing=0.07,
-                        vertical_spacing=0.16)
-    fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
-    seen = set()
+    layout = finished.subplot_layout(len(families), cols, subplot_titles=titles, horizontal_spacing=0.07,
+                                     vertical_spacing=0.16)
+    for note in layout.get("annotations", []):  # the panel titles (theme text colour: light or dark page)
+        finished.merge(note, dict(font=dict(size=palette.FONT_LABEL)))
+    data, seen = [], set()
     for label, cell, sats in entries:
         row = families.index(cell) + 1
         colour = CELL_COLOURS.get(label, "#444444")
@@ -143,32 +157,35 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
             col = SIGMOID_GATES[cell].index(gate) + 1
             arrow = (" →", " ←")[d] if any(k[2] == 1 for k in sats) else ""
             name = html_label(label) + arrow
-            fig.add_trace(go.Scatter(
-                x=_f32(s.left), y=_f32(s.right), mode="markers", name=name, legendgroup=name,
+            x_id, y_id = finished.axes(row, col, cols)
+            data.append(dict(
+                type="scatter", x=_f32(s.left), y=_f32(s.right), mode="markers", name=name, legendgroup=name,
                 showlegend=name not in seen,
                 marker=dict(color=colour, size=9, symbol="circle" if d == 0 else "triangle-up",
                             line=dict(color="#222222", width=0.6), opacity=0.85),
                 customdata=np.arange(len(s.left)),
                 hovertemplate=(f"{name}<br>{t('compare_cells.unit', lang=lang)} %{{customdata}}<br>"
-                               f"&lt; {LOW}: %{{x:.2f}}<br>&gt; {HIGH}: %{{y:.2f}}<extra></extra>")),
-                row=row, col=col)
+                               f"&lt; {LOW}: %{{x:.2f}}<br>&gt; {HIGH}: %{{y:.2f}}<extra></extra>"),
+                xaxis=x_id, yaxis=y_id))
             seen.add(name)
     for row, c in enumerate(families, start=1):
         for col in range(1, cols + 1):
+            x_id, y_id = finished.axes(row, col, cols)
+            x_axis, y_axis = layout[finished.axis_key(x_id)], layout[finished.axis_key(y_id)]
             if col > len(SIGMOID_GATES[c]):
-                fig.update_xaxes(visible=False, row=row, col=col)
-                fig.update_yaxes(visible=False, row=row, col=col)
+                x_axis["visible"] = y_axis["visible"] = False
                 continue
             # Every point lies in the triangle left + right ≤ 1: draw its edge.
-            fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0], mode="lines", hoverinfo="skip", showlegend=False,
-                                     line=dict(color="#AAAAAA", width=1, dash="dot")), row=row, col=col)
-            fig.update_xaxes(range=[-0.03, 1.03], fixedrange=True, row=row, col=col, dtick=0.5,
-                             title=dict(text=t("compare_cells.left_axis", low=LOW, lang=lang), font=dict(size=palette.FONT_TICK)))
-            fig.update_yaxes(range=[-0.03, 1.03], fixedrange=True, row=row, col=col, dtick=0.5,
-                             title=dict(text=t("compare_cells.right_axis", high=HIGH, lang=lang), font=dict(size=palette.FONT_TICK)))
-    fig.update_layout(height=330 * len(families) + 40, margin=dict(l=60, r=10, t=40, b=50),
-                      legend=dict(orientation="h", y=-0.12 if len(families) == 1 else -0.07, x=0), **LAYOUT)
-    return fig
+            data.append(dict(type="scatter", x=[0, 1], y=[1, 0], mode="lines", hoverinfo="skip", showlegend=False,
+                             line=dict(color="#AAAAAA", width=1, dash="dot"), xaxis=x_id, yaxis=y_id))
+            finished.merge(x_axis, dict(range=[-0.03, 1.03], fixedrange=True, dtick=0.5,
+                                        title=dict(text=t("compare_cells.left_axis", low=LOW, lang=lang), font=dict(size=palette.FONT_TICK))))
+            finished.merge(y_axis, dict(range=[-0.03, 1.03], fixedrange=True, dtick=0.5,
+                                        title=dict(text=t("compare_cells.right_axis", high=HIGH, lang=lang), font=dict(size=palette.FONT_TICK))))
+    finished.merge(layout, dict(height=330 * len(families) + 40, margin=dict(l=60, r=10, t=40, b=50),
+                                legend=dict(orientation="h", y=-0.12 if len(families) == 1 else -0.07, x=0),
+                                **FINISHED_LAYOUT))
+    return finished.finished(data, layout)
 
 
 # --------------------------------------------------------------------------- vanishing gradients

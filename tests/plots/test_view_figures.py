@@ -18,7 +18,7 @@ RNG = np.random.default_rng(0)
 def test_compare_shares_one_colour_axis_and_stacks_directions():
     uni = RNG.uniform(-1, 1, (4, 3)).astype(np.float32)
     fwd, bwd = (RNG.uniform(-1, 1, (4, 2)).astype(np.float32) for _ in range(2))
-    fig = compare_figure([("RNN", [uni]), ("Bi-GRU", [fwd, bwd]), ("none", [])], list("abcd"), "hidden_state")
+    fig = figure(compare_figure([("RNN", [uni]), ("Bi-GRU", [fwd, bwd]), ("none", [])], list("abcd"), "hidden_state"))
     heatmaps = [d for d in fig.data if d.type == "heatmap"]
     assert [d.coloraxis for d in heatmaps] == ["coloraxis", "coloraxis"]
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (-1.0, 1.0)
@@ -30,7 +30,7 @@ def test_compare_shares_one_colour_axis_and_stacks_directions():
 
 def test_compare_gate_scale_is_zero_to_one_and_tokens_are_escaped():
     gates = RNG.uniform(0, 1, (2, 3)).astype(np.float32)
-    fig = compare_figure([("LSTM", [gates])], ["<b>", "&"], "forget_gate")
+    fig = figure(compare_figure([("LSTM", [gates])], ["<b>", "&"], "forget_gate"))
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0.0, 1.0)
     assert list(fig.layout.xaxis.ticktext) == ["&lt;b&gt;", "&amp;"]
 
@@ -39,7 +39,7 @@ def test_saturation_points_and_triangle():
     f = RNG.uniform(0, 1, (50, 4))
     sat = {("input_gate", 0, 0): saturation(f), ("forget_gate", 0, 0): saturation(f ** 0.1),
            ("output_gate", 0, 0): saturation(f ** 3)}
-    fig = saturation_figure([("LSTM", "LSTM", sat)])
+    fig = figure(saturation_figure([("LSTM", "LSTM", sat)]))
     points = [d for d in fig.data if d.mode == "markers"]
     assert len(points) == 3
     np.testing.assert_allclose(points[1].x, saturation(f ** 0.1).left)
