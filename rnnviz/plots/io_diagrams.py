@@ -2,7 +2,7 @@
 
     d = diagram("N→1", n_in=5)            # nodes and edges, plain data (tests read them)
     d.read_outputs()                      # ['y4']: a sentiment classifier reads only the last output
-    fig = figure(d, inputs=tokens)        # Plotly figure; tokens are escaped before they are drawn
+    fig = figure(d, inputs=tokens)        # Plotly figure dict; tokens are escaped before they are drawn
 
 The same recurrent cell is unrolled over time in every shape; what differs is what goes in and
 which outputs anyone reads (lecture notes, "RNN模型的分类"):
@@ -26,9 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
-
-from rnnviz.plots import palette
+from rnnviz.plots import finished, palette
 from rnnviz.plots.tokens import display_token
 
 SHAPES = ("N→N", "N→1", "1→N", "N→M")
@@ -178,14 +176,14 @@ def _label(node: Node, inputs: Sequence[str] | None, outputs: Sequence[str] | No
 
 
 def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
-           title: str | None = None, height: int = 260) -> go.Figure:
-    """Boxes and arrows for ``d``; read outputs green, unread grey, the context c purple.
+           title: str | None = None, height: int = 260) -> dict:
+    """Boxes and arrows for ``d``; read outputs green, unread grey, the context c purple. A finished
+    figure dict (``rnnviz.plots.finished``: no Plotly validation per rerun).
 
     inputs / outputs: the real tokens of a live run, drawn in the boxes (escaped: user text never
     becomes markup). The figure's ``meta`` holds the ids of the read outputs, for tests and readers.
     """
-    fig = go.Figure()
-    shapes, notes = [], []  # collected, then one update_layout: add_shape / add_annotation per item is ~10× slower
+    shapes, notes = [], []  # collected, then written once: add_shape / add_annotation per item is ~10× slower
     half_w, half_h = 0.36, 0.28
     for n in d.nodes:
         colour = COLOURS["read" if n.read else "unread"] if n.kind == "output" else COLOURS[n.kind]
@@ -213,14 +211,14 @@ def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[st
     for gx in d.gaps:
         notes.append(dict(x=gx, y=1, text="…", showarrow=False, font=dict(size=palette.FONT_BIG, color="#555555")))
     xs = [n.x for n in d.nodes] + d.gaps
-    fig.update_layout(
+    layout = dict(
         shapes=shapes, annotations=notes,
         xaxis=dict(visible=False, range=[min(xs) - 0.6, max(xs) + 0.6], fixedrange=True),
         yaxis=dict(visible=False, range=[-0.5, 2.5], fixedrange=True, scaleanchor=None),
         title=dict(text=title, font=dict(size=palette.FONT_TITLE), x=0, xanchor="left") if title else None,
-        height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10), template="none",
+        height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10), template=finished.TEMPLATE_NONE,
         showlegend=False, meta={"shape": d.shape, "read_outputs": d.read_outputs()},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    return finished.finished([], finished.merge({}, layout))  # merge: drops the title when there is none
 

@@ -67,7 +67,7 @@ def _outputs(o: outputs_read.OutputsRead, revealed: bool, lang: str | None) -> g
     else:  # before the answer nothing is marked as read: every output drawn alike
         d.nodes = [io_diagrams.Node(n.id, n.kind, n.x, n.y, n.step, read=True) if n.kind == "output" else n
                    for n in d.nodes]
-    return io_diagrams.figure(d, inputs=o.tokens, outputs=outputs, height=300)
+    return go.Figure(io_diagrams.figure(d, inputs=o.tokens, outputs=outputs, height=300))
 
 
 def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> go.Figure:

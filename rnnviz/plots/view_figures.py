@@ -1,5 +1,7 @@
 """Pure Plotly builders for the teaching views: compare cells, vanishing gradients, I/O shapes,
-PyTorch shapes. numpy in, ``plotly.graph_objects.Figure`` out; no streamlit (tests read the figure).
+PyTorch shapes. numpy in, a finished figure dict out (``rnnviz.plots.finished``: the JSON a
+``go.Figure`` would send, without Plotly's validation on every rerun); no streamlit (tests read the
+figure, validated, through ``go.Figure(spec)``).
 
 Conventions shared with ``rnnviz.plots.heatmaps`` (DESIGN.md §5): time is the integer position t with the
 tokens as tick text (repeated tokens stay distinct); every token is ``html.escape``d through
@@ -19,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz import quantities
 from rnnviz.analysis.saturation import HIGH, LOW, SIGMOID_GATES, Saturation
@@ -319,58 +319,59 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
 # --------------------------------------------------------------------------- I/O shapes
 
 def next_token_figure(tokens: Sequence[str], p_actual: np.ndarray, best: Sequence[str],
-                      p_best: np.ndarray, lang: str | None = None) -> go.Figure:
+                      p_best: np.ndarray, lang: str | None = None) -> dict:
     """N→N: at every position t the model's output is a distribution over token t+1. Bars: the
-    probability it gave the token that actually came next; text above: its own top guess."""
+    probability it gave the token that actually came next; text above: its own top guess.
+    A finished figure dict (``rnnviz.plots.finished``), as the two below."""
     steps = len(tokens)
     if len(best) != steps or p_best.shape != (steps,) or p_actual.shape != (steps - 1,):
         raise ValueError("expected T top guesses and T-1 probabilities of the actual next token")
-    fig = go.Figure(go.Bar(
-        x=np.arange(steps - 1), y=_f32(p_actual), marker_color="#009E73",
+    data = [dict(
+        type="bar", x=np.arange(steps - 1), y=_f32(p_actual), marker=dict(color="#009E73"),
         text=[display_token(b, 6) for b in best[:-1]], textposition="outside", textfont=dict(size=palette.FONT_LEGEND),
         customdata=np.stack([[display_token(tok, 12) for tok in tokens[1:]],
                              [f"{p:.2f}" for p in p_best[:-1]]], axis=-1),
         hovertemplate=(f"{t('io_shapes.lm_after', lang=lang)} <b>%{{x}}</b><br>"
                        f"{t('io_shapes.lm_actual', lang=lang)} %{{customdata[0]}}: %{{y:.3f}}<br>"
                        f"{t('io_shapes.lm_guess', lang=lang)} %{{text}} (%{{customdata[1]}})<extra></extra>"),
-        name=t("io_shapes.lm_actual", lang=lang)))
+        name=t("io_shapes.lm_actual", lang=lang))]
     axis = _token_axis(tokens)
     axis["range"] = [-0.5, steps - 1.5]
-    fig.update_xaxes(**axis, title=dict(text=t("io_shapes.lm_x_axis", lang=lang), font=dict(size=palette.FONT_TICK)))
-    fig.update_yaxes(range=[0, 1.18], title=dict(text=t("io_shapes.lm_y_axis", lang=lang), font=dict(size=palette.FONT_TICK)),
-                     fixedrange=True, gridcolor="#E5E5E5")
-    fig.update_layout(height=300, margin=dict(l=60, r=10, t=20, b=60), **LAYOUT)
-    return fig
+    layout = dict(xaxis=dict(**axis, title=dict(text=t("io_shapes.lm_x_axis", lang=lang), font=dict(size=palette.FONT_TICK))),
+                  yaxis=dict(range=[0, 1.18], title=dict(text=t("io_shapes.lm_y_axis", lang=lang), font=dict(size=palette.FONT_TICK)),
+                             fixedrange=True, gridcolor="#E5E5E5"),
+                  height=300, margin=dict(l=60, r=10, t=20, b=60), **FINISHED_LAYOUT)
+    return finished.finished(data, layout)
 
 
-def context_figure(c: np.ndarray, lang: str | None = None) -> go.Figure:
+def context_figure(c: np.ndarray, lang: str | None = None) -> dict:
     """N→M: the context vector c (the encoder's final state), one coloured cell per unit, [−1, 1]."""
     c = np.asarray(c, dtype=np.float32).reshape(1, -1)
     zmin, zmax = value_range("hidden_state", [c])
-    fig = go.Figure(go.Heatmap(z=_f32(c), colorscale=DIVERGING_SCALE, zmin=zmin, zmax=zmax, xgap=1,
-                               colorbar=palette.colorbar(False, lang, len=1.2),
-                               hovertemplate="c[%{x}] = %{z:.4f}<extra></extra>"))
-    fig.update_yaxes(visible=False, fixedrange=True)
-    fig.update_xaxes(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=palette.FONT_TICK)),
-                     fixedrange=True, showgrid=False)
-    fig.update_layout(height=140, margin=dict(l=20, r=10, t=10, b=45), **LAYOUT)
-    return fig
+    data = [dict(type="heatmap", z=_f32(c), colorscale=DIVERGING_SCALE, zmin=zmin, zmax=zmax, xgap=1,
+                 colorbar=palette.colorbar(False, lang, len=1.2),
+                 hovertemplate="c[%{x}] = %{z:.4f}<extra></extra>")]
+    layout = dict(yaxis=dict(visible=False, fixedrange=True),
+                  xaxis=dict(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=palette.FONT_TICK)),
+                             fixedrange=True, showgrid=False),
+                  height=140, margin=dict(l=20, r=10, t=10, b=45), **FINISHED_LAYOUT)
+    return finished.finished(data, layout)
 
 
 def decoder_figure(probabilities: np.ndarray, vocabulary: Sequence[str], outputs: Sequence[str],
-                   lang: str | None = None) -> go.Figure:
+                   lang: str | None = None) -> dict:
     """N→M: p(y_t | y_<t, c) at every decoder step (rows: steps, columns: output tokens), [0, 1]."""
     steps, V = probabilities.shape
     if len(vocabulary) != V or len(outputs) != steps:
         raise ValueError("vocabulary / outputs do not match the probability table")
-    fig = go.Figure(go.Heatmap(
-        z=_f32(probabilities), colorscale=GATE_SCALE, zmin=0, zmax=1, xgap=1, ygap=1,
+    data = [dict(
+        type="heatmap", z=_f32(probabilities), colorscale=GATE_SCALE, zmin=0, zmax=1, xgap=1, ygap=1,
         colorbar=palette.colorbar(True, lang),
-        hovertemplate=f"{t('io_shapes.dec_step', lang=lang)} %{{y}} · %{{x}}: %{{z:.3f}}<extra></extra>"))
-    fig.update_xaxes(tickmode="array", tickvals=list(range(V)), ticktext=[display_token(v) for v in vocabulary],
-                     fixedrange=True, title=dict(text=t("io_shapes.dec_x_axis", lang=lang), font=dict(size=palette.FONT_TICK)))
-    fig.update_yaxes(tickmode="array", tickvals=list(range(steps)),
-                     ticktext=[f"y{k + 1} = {display_token(o)}" for k, o in enumerate(outputs)],
-                     autorange="reversed", fixedrange=True)
-    fig.update_layout(height=int(90 + 34 * steps), margin=dict(l=90, r=10, t=10, b=50), **LAYOUT)
-    return fig
+        hovertemplate=f"{t('io_shapes.dec_step', lang=lang)} %{{y}} · %{{x}}: %{{z:.3f}}<extra></extra>")]
+    layout = dict(xaxis=dict(tickmode="array", tickvals=list(range(V)), ticktext=[display_token(v) for v in vocabulary],
+                             fixedrange=True, title=dict(text=t("io_shapes.dec_x_axis", lang=lang), font=dict(size=palette.FONT_TICK))),
+                  yaxis=dict(tickmode="array", tickvals=list(range(steps)),
+                             ticktext=[f"y{k + 1} = {display_token(o)}" for k, o in enumerate(outputs)],
+                             autorange="reversed", fixedrange=True),
+                  height=int(90 + 34 * steps), margin=dict(l=90, r=10, t=10, b=50), **FINISHED_LAYOUT)
+    return finished.finished(data, layout)

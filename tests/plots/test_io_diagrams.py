@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rnnviz.plots.io_diagrams import SHAPES, columns, diagram, figure
+from tests.plots.figure import figure as validated
 
 
 def edges(d, kind):
@@ -55,7 +56,7 @@ def test_long_sequences_collapse_the_middle():
 @pytest.mark.parametrize("shape", SHAPES)
 def test_figure_has_a_box_per_node_an_arrow_per_edge(shape):
     d = diagram(shape, 3, 2)
-    fig = figure(d, title="t")
+    fig = validated(figure(d, title="t"))  # a finished dict, validated
     assert len(fig.layout.shapes) == len(d.nodes)
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == len(d.edges)
@@ -66,7 +67,7 @@ def test_figure_has_a_box_per_node_an_arrow_per_edge(shape):
 
 def test_user_tokens_are_escaped():
     d = diagram("N→N", 2)
-    fig = figure(d, inputs=["<b>x</b>", "<a href='e'>"], outputs=["&", "ok"])
+    fig = validated(figure(d, inputs=["<b>x</b>", "<a href='e'>"], outputs=["&", "ok"]))
     texts = " ".join(a.text for a in fig.layout.annotations if a.text)
     assert "<b>x</b>" not in texts and "&lt;b&gt;" in texts and "<a href" not in texts
     assert "&amp;" in texts

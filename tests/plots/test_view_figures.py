@@ -1,4 +1,4 @@
-"""The teaching views' figure builders, read as figure objects: shared colour scales, log axes,
+"""The teaching views' figure builders (finished dicts), read as validated figure objects: shared colour scales, log axes,
 the saturation triangle, the outlined h_n slices, escaping of user text."""
 
 from __future__ import annotations
@@ -75,12 +75,12 @@ def test_shapes_figure_outlines_the_equal_slices():
 
 def test_io_figures():
     probs = RNG.dirichlet(np.ones(5), size=3).astype(np.float32)
-    fig = next_token_figure(["<", "a", "b"], probs[:2, 0], ["<i>", "x", "y"], probs.max(axis=1))
+    fig = figure(next_token_figure(["<", "a", "b"], probs[:2, 0], ["<i>", "x", "y"], probs.max(axis=1)))
     assert list(fig.data[0].text) == ["&lt;i&gt;", "x"]
     with pytest.raises(ValueError):
         next_token_figure(["a"], probs[:1, 0], ["x"], probs.max(axis=1))
-    assert context_figure(np.linspace(-1, 1, 8)).data[0].z.shape == (1, 8)
-    dec = decoder_figure(probs, list("abcde"), ["a", "b", "</s>"])
+    assert figure(context_figure(np.linspace(-1, 1, 8))).data[0].z.shape == (1, 8)
+    dec = figure(decoder_figure(probs, list("abcde"), ["a", "b", "</s>"]))
     assert (dec.data[0].zmin, dec.data[0].zmax) == (0, 1) and "&lt;/s&gt;" in dec.layout.yaxis.ticktext[-1]
 
 
