@@ -1,4 +1,5 @@
-"""Cell diagrams with the current step's numbers on the wires, as Plotly figures (no streamlit).
+"""Cell diagrams with the current step's numbers on the wires, as finished Plotly figure dicts
+(``rnnviz.plots.finished``: no validation per rerun; no streamlit).
 
 Three pure builders for the step-through page:
 
@@ -17,7 +18,7 @@ Three pure builders for the step-through page:
   unit in orange, on the fixed ranges of ``rnnviz.plots.heatmaps.value_range``.
 
 Everything is drawn in data coordinates on hidden axes (x 0..100, y 0..60), so the tests can read
-the positions and labels from ``fig.layout.shapes`` / ``fig.layout.annotations``. Token text is
+the positions and labels from ``go.Figure(spec).layout.shapes`` / ``.annotations``. Token text is
 HTML-escaped (:func:`plot_text`) before it enters a figure.
 """
 
@@ -30,12 +31,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import quantities
 from rnnviz.i18n import t
-from rnnviz.plots import heatmaps, palette
+from rnnviz.plots import finished, heatmaps, palette
 from rnnviz.plots.tokens import plot_text
 
 FOCUS = palette.FOCUS
@@ -168,7 +168,7 @@ LAYOUTS = {"LSTM": _layout_lstm, "GRU": _layout_gru, "RNN": _layout_rnn}
 
 def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direction: int = 0,
                 focus: str | None = None, nonlinearity: str = "tanh", unit: int = 0,
-                step: int = 0, lang: str | None = None) -> go.Figure:
+                step: int = 0, lang: str | None = None) -> dict:
     """One cell at one step, with ``wires`` (``stepping.wire_values``) written on its wires.
 
     cell: "RNN" | "LSTM" | "GRU"; token: the raw token at this step (escaped here);
@@ -182,7 +182,6 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
     prev = PREV[direction]
     values = dict(wires)
     values.setdefault("x", float("nan"))
-    fig = go.Figure()
     shapes, notes = [], []
 
     # the cell body
@@ -232,22 +231,22 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
                           font=dict(size=FONT if len(label) == 1 else FONT - 2, color=palette.ink(fill)),
                           name=f"gate:{b.name}"))
     arrow = "→" if direction == 0 else "←"
-    fig.update_layout(
+    layout = dict(
         shapes=shapes, annotations=notes,  # one update: add_annotation per item is ~10× slower
         title=dict(text=t("step_through.diagram_title", lang=lang, cell=cell, step=step, unit=unit, arrow=arrow),
                    font=dict(size=palette.FONT_HEADING), x=0, xanchor="left"),
         xaxis=dict(range=[-2, 102], visible=False, fixedrange=True),
         yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
-        height=350, margin=dict(l=5, r=5, t=40, b=5), template="none", showlegend=False,
+        height=350, margin=dict(l=5, r=5, t=40, b=5), template=finished.TEMPLATE_NONE, showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    return finished.finished([], layout)
 
 
 # --------------------------------------------------------------------------- the unrolled chain
 
 def chain_figure(tokens: Sequence[str], h: Sequence[np.ndarray], *, step: int, unit: int = 0,
-                 window: int = 9, lang: str | None = None) -> go.Figure:
+                 window: int = 9, lang: str | None = None) -> dict:
     """The unrolled cell around ``step``: one row per direction (forward at the bottom, as in the
     classic bidirectional diagram), each cell showing h_t[unit]; arrows follow the reading order.
 
@@ -259,7 +258,6 @@ def chain_figure(tokens: Sequence[str], h: Sequence[np.ndarray], *, step: int, u
     half = window // 2
     lo = max(0, min(step - half, T - window))
     hi = min(T, lo + window)
-    fig = go.Figure()
     shapes, notes = [], []
     W, Hc, gap = 8.0, 5.0, 11.0  # cell width, height, spacing (x units)
     rows = len(h)
@@ -288,21 +286,21 @@ def chain_figure(tokens: Sequence[str], h: Sequence[np.ndarray], *, step: int, u
         if label:
             notes.append(dict(x=-3, y=y, text=label, showarrow=False, xanchor="right", font=dict(size=palette.FONT_TICK)))
     width = 6 + (hi - lo - 1) * gap + W
-    fig.update_layout(
+    layout = dict(
         shapes=shapes, annotations=notes,
         title=dict(text=t("step_through.chain_title", lang=lang, unit=unit), font=dict(size=palette.FONT_LABEL), x=0, xanchor="left"),
         xaxis=dict(range=[-14 if rows > 1 else -1, max(width + 1, 60)], visible=False, fixedrange=True),
         yaxis=dict(range=[-1, 8 + (rows - 1) * 11 + 4], visible=False, fixedrange=True),
-        height=120 + 70 * rows, margin=dict(l=5, r=5, t=40, b=5), template="none", showlegend=False,
+        height=120 + 70 * rows, margin=dict(l=5, r=5, t=40, b=5), template=finished.TEMPLATE_NONE, showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    return finished.finished([], layout)
 
 
 # --------------------------------------------------------------------------- whole vectors
 
 def vector_bars_figure(vectors: Mapping[str, np.ndarray], *, unit: int, ranges: Mapping[str, tuple[float, float]] | None = None,
-                       columns: int = 3, lang: str | None = None) -> go.Figure:
+                       columns: int = 3, lang: str | None = None) -> dict:
     """Each quantity's whole vector at one step as bars over units; the chosen unit in orange.
 
     vectors: quantity -> (H,) values; ranges: quantity -> (lo, hi), default
@@ -323,15 +321,15 @@ def vector_bars_figure(vectors: Mapping[str, np.ndarray], *, unit: int, ranges: 
         if 0 <= unit < v.shape[0]:
             colours[unit] = FOCUS
         suffix = "" if k == 0 else str(k + 1)  # make_subplots numbers the axes row by row from 1
-        data.append(go.Bar(x=np.arange(v.shape[0]), y=v, marker=dict(color=list(colours), line=dict(width=0)),
-                           name=name, hovertemplate=f"{t('figures.unit', lang=lang)} %{{x}}: %{{y:.3f}}<extra></extra>",
-                           xaxis="x" + suffix, yaxis="y" + suffix))
+        data.append(dict(type="bar", x=np.arange(v.shape[0]), y=v, marker=dict(color=list(colours), line=dict(width=0)),
+                         name=name, hovertemplate=f"{t('figures.unit', lang=lang)} %{{x}}: %{{y:.3f}}<extra></extra>",
+                         xaxis="x" + suffix, yaxis="y" + suffix))
         lo, hi = (ranges or {}).get(name) or heatmaps.value_range(name, [v[None]])
         layout["yaxis" + suffix].update(range=[lo, hi], fixedrange=True, zeroline=True, zerolinecolor="#888888",
                                         tickfont=dict(size=palette.FONT_COLORBAR))
         layout["xaxis" + suffix].update(fixedrange=True, showticklabels=v.shape[0] <= 32,
                                         tickfont=dict(size=palette.FONT_SMALL))
-    return go.Figure(data=data, layout=layout)
+    return finished.finished(data, layout)
 
 
 @functools.lru_cache(maxsize=16)

@@ -41,7 +41,7 @@ def _escape(text: str) -> str:
 
 def _reading(r: reading.Reading, revealed: bool, lang: str | None) -> go.Figure:
     T = len(r.tokens)
-    fig = diagram.chain_figure(r.tokens, [r.hidden[:, r.unit]], step=T - 1, unit=r.unit, lang=lang)
+    fig = go.Figure(diagram.chain_figure(r.tokens, [r.hidden[:, r.unit]], step=T - 1, unit=r.unit, lang=lang))
     if revealed:  # the change of this unit's h_t at every step when the first token is swapped
         delta = r.hidden_swapped[:, r.unit] - r.hidden[:, r.unit]          # (T,)
         notes = []
@@ -99,8 +99,8 @@ def _forget_gate(g: forget_gate.ForgetGate, revealed: bool, lang: str | None) ->
 
 
 def _cell_write(c: cell_write.CellWrite, revealed: bool, lang: str | None) -> go.Figure:
-    return diagram.cell_figure("LSTM", c.wires, token=c.tokens[c.step], focus=c.gate if revealed else None,
-                               unit=c.unit, step=c.step, lang=lang)
+    return go.Figure(diagram.cell_figure("LSTM", c.wires, token=c.tokens[c.step], focus=c.gate if revealed else None,
+                                         unit=c.unit, step=c.step, lang=lang))
 
 
 def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figure:
