@@ -2,7 +2,8 @@
 
 The classifier's probabilities side by side, for language models the probability given to the
 token that actually comes next at each position, forced − original of one quantity, and the
-encoder–decoder's two output strings. The numbers come from ``rnnviz.analysis.ablation``.
+encoder–decoder's two output strings. The numbers come from ``rnnviz.analysis.ablation``. Every
+builder returns a finished figure dict (``rnnviz.plots.finished``: no Plotly validation per rerun).
 """
 
 from __future__ import annotations
@@ -11,71 +12,69 @@ import html
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-
 from rnnviz import quantities
 from rnnviz.i18n import t
-from rnnviz.plots import heatmaps, palette
+from rnnviz.plots import finished, heatmaps, palette
 from rnnviz.plots.tokens import plot_text
 
 
-def classify_figure(original: Mapping[str, float], forced: Mapping[str, float], *, lang: str | None = None) -> go.Figure:
+def classify_figure(original: Mapping[str, float], forced: Mapping[str, float], *, lang: str | None = None) -> dict:
     """Grouped bars: each label's probability, untouched (grey) and forced (orange)."""
     labels = list(original)
     shown = [html.escape(str(label), quote=False) for label in labels]
-    fig = go.Figure([
-        go.Bar(x=shown, y=[original[k] for k in labels], name=t("ablation.original", lang=lang),
-               marker_color=palette.ORIGINAL, text=[f"{original[k]:.2f}" for k in labels], textposition="outside"),
-        go.Bar(x=shown, y=[forced[k] for k in labels], name=t("ablation.forced", lang=lang),
-               marker_color=palette.FORCED, text=[f"{forced[k]:.2f}" for k in labels], textposition="outside"),
-    ])
-    fig.update_layout(barmode="group", yaxis=dict(range=[0, 1.15], fixedrange=True, title=t("ablation.probability", lang=lang)),
-                      xaxis=dict(fixedrange=True, tickfont=dict(size=palette.FONT_LABEL)), height=300, template="none",
-                      margin=dict(l=55, r=10, t=30, b=40), legend=dict(orientation="h", y=1.15, font=dict(size=palette.FONT_LEGEND)))
-    return fig
+    data = [
+        dict(type="bar", x=shown, y=[original[k] for k in labels], name=t("ablation.original", lang=lang),
+             marker=dict(color=palette.ORIGINAL), text=[f"{original[k]:.2f}" for k in labels], textposition="outside"),
+        dict(type="bar", x=shown, y=[forced[k] for k in labels], name=t("ablation.forced", lang=lang),
+             marker=dict(color=palette.FORCED), text=[f"{forced[k]:.2f}" for k in labels], textposition="outside"),
+    ]
+    layout = dict(barmode="group", yaxis=dict(range=[0, 1.15], fixedrange=True, title=dict(text=t("ablation.probability", lang=lang))),
+                  xaxis=dict(fixedrange=True, tickfont=dict(size=palette.FONT_LABEL)), height=300, template=finished.TEMPLATE_NONE,
+                  margin=dict(l=55, r=10, t=30, b=40), legend=dict(orientation="h", y=1.15, font=dict(size=palette.FONT_LEGEND)))
+    return finished.finished(data, layout)
 
 
 def next_token_figure(tokens: Sequence[str], p_original: np.ndarray, p_forced: np.ndarray, *,
-                      lang: str | None = None) -> go.Figure:
+                      lang: str | None = None) -> dict:
     """p(actual next token) at each position, both runs; x = the token being predicted."""
     n = len(p_original)
     ticks = [plot_text(tok) for tok in tokens[1:]]
     x = np.arange(n)
-    fig = go.Figure([
-        go.Scatter(x=x, y=np.asarray(p_original, dtype=np.float32), name=t("ablation.original", lang=lang),
-                   mode="lines+markers", line=dict(color=palette.ORIGINAL, width=2)),
-        go.Scatter(x=x, y=np.asarray(p_forced, dtype=np.float32), name=t("ablation.forced", lang=lang),
-                   mode="lines+markers", line=dict(color=palette.FORCED, width=2.5)),
-    ])
+    data = [
+        dict(type="scatter", x=x, y=np.asarray(p_original, dtype=np.float32), name=t("ablation.original", lang=lang),
+             mode="lines+markers", line=dict(color=palette.ORIGINAL, width=2)),
+        dict(type="scatter", x=x, y=np.asarray(p_forced, dtype=np.float32), name=t("ablation.forced", lang=lang),
+             mode="lines+markers", line=dict(color=palette.FORCED, width=2.5)),
+    ]
     step = max(1, n // 60)
-    fig.update_layout(
+    layout = dict(
         xaxis=dict(tickmode="array", tickvals=list(range(0, n, step)), ticktext=ticks[::step], fixedrange=True,
                    range=[-0.5, n - 0.5], title=dict(text=t("ablation.next_token_axis", lang=lang), font=dict(size=palette.FONT_AXIS))),
         yaxis=dict(range=[0, 1], fixedrange=True, title=dict(text=t("ablation.probability", lang=lang), font=dict(size=palette.FONT_AXIS))),
-        height=280, template="none", margin=dict(l=55, r=10, t=30, b=60),
+        height=280, template=finished.TEMPLATE_NONE, margin=dict(l=55, r=10, t=30, b=60),
         legend=dict(orientation="h", y=1.15, font=dict(size=palette.FONT_LEGEND)),
     )
-    return fig
+    return finished.finished(data, layout)
 
 
 def difference_figure(name: str, original: Sequence[np.ndarray], forced: Sequence[np.ndarray],
-                      tokens: Sequence[str], *, layer: int, lang: str | None = None) -> go.Figure:
+                      tokens: Sequence[str], *, layer: int, lang: str | None = None) -> dict:
     """forced − original for one quantity of one layer (directions stacked), diverging around 0."""
     diff = [np.ascontiguousarray(f - o, dtype=np.float32) for o, f in zip(original, forced)]
     peak = max((float(np.abs(d).max()) for d in diff), default=0.0)
     bound = max(peak, 1e-3)
-    fig = heatmaps.heatmap_figure("difference", diff, tokens, layer=layer, zrange=(-bound, bound), lang=lang)
+    spec = heatmaps.heatmap_spec("difference", diff, tokens, layer=layer, zrange=(-bound, bound), lang=lang)
     label = t(quantities.LABEL_KEY[name], lang=lang)
-    fig.update_layout(title=dict(text=t("ablation.difference_title", lang=lang, quantity=label, layer=layer + 1)))
-    return fig
+    spec["layout"]["title"]["text"] = t("ablation.difference_title", lang=lang, quantity=label, layer=layer + 1)
+    return finished.finished(spec["data"], spec["layout"])
 
 
-def translation_figure(original: str, forced: str, *, lang: str | None = None) -> go.Figure:
+def translation_figure(original: str, forced: str, *, lang: str | None = None) -> dict:
     """The two output strings as a two-row table-like figure (escaped text)."""
-    fig = go.Figure(go.Table(
+    data = [dict(
+        type="table",
         header=dict(values=[t("ablation.original", lang=lang), t("ablation.forced", lang=lang)],
-                    fill_color=[palette.ORIGINAL, palette.FORCED], font=dict(color="white", size=palette.FONT_LABEL), align="center"),
+                    fill=dict(color=[palette.ORIGINAL, palette.FORCED]), font=dict(color="white", size=palette.FONT_LABEL), align="center"),
         cells=dict(values=[[html.escape(original, quote=False) or "∅"], [html.escape(forced, quote=False) or "∅"]],
-                   font=dict(size=palette.FONT_BIG), height=44, align="center")))
-    fig.update_layout(height=130, margin=dict(l=0, r=0, t=5, b=5), template="none")
-    return fig
+                   font=dict(size=palette.FONT_BIG), height=44, align="center"))]
+    return finished.finished(data, dict(height=130, margin=dict(l=0, r=0, t=5, b=5), template=finished.TEMPLATE_NONE))
