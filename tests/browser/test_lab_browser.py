@@ -145,3 +145,23 @@ def test_train_a_tiny_budget_to_the_end_and_scrub(tab, streamlit_server):
     tab.get_by_text("GRU at training step 0").first.wait_for()
     no_traceback(tab)
     tab.screenshot(path=str(ARTIFACTS / "lab_tiny_scrubbed.png"))
+
+
+def test_race_trains_two_cells_at_once_with_every_cell_visible(tab, streamlit_server):
+    """A race that is not shipped: its cells are separate jobs, so with two trainers two progress bars
+    run together (or one, and the third cell's place in the queue); at the end three curves."""
+    tab.goto(streamlit_server + "/lab?lab_mode=race&lab_task=delayed-recall&lab_lag=20&lab_steps=800&lab_seed=31")
+    tab.get_by_text("press Train").first.wait_for()
+    tab.get_by_role("button", name="Train").click()
+    tab.wait_for_function("() => document.querySelectorAll('[data-testid=\"stProgress\"]').length >= 1")
+    lines = tab.evaluate("() => document.querySelectorAll('[data-testid=\"stProgress\"]').length"
+                         " + [...document.querySelectorAll('[data-testid=\"stAlert\"]')]"
+                         ".filter(a => a.innerText.includes('waits for a free trainer')).length")
+    tab.screenshot(path=str(ARTIFACTS / "lab_race_training.png"))
+    assert lines >= 2                       # every cell still training has its line
+    tab.wait_for_function("() => location.search.includes('lab_ckpt=')"
+                          " && !document.querySelector('[data-testid=\"stProgress\"]')")
+    tab.wait_for_function("() => { const p = document.querySelector('.js-plotly-plot');"
+                          " return p && p._fullData && p._fullData.filter(t => t.mode === 'lines'"
+                          " && (t.yaxis || 'y') === 'y').length === 3; }")
+    no_traceback(tab)
