@@ -1,12 +1,13 @@
 """The lab's training loop against a bare torch loop of the same model and batches (issue 13 item 4).
 
-    python bench/bench_lab.py [--task delayed-recall --lag 100 --cell LSTM --steps 400 --repeats 3]
+    python bench/bench_lab.py [--task delayed-recall --lag 100 --cell LSTM --steps 100 200 400 3000 --repeats 3]
 
 Bare loop: the same LabNet, initialisation, batches (``task.batch(seed, step)``), Adam and gradient
 clipping — nothing else. Lab loop: ``rnnviz.lab.train`` with a progress callback, held-out
-evaluation for the live curve (40 points), 12 checkpoints and the final held-out accuracy. Both run
-in this process on one torch thread, alternating, best of ``repeats`` each; the ratio is CPU time
-(``time.thread_time``) lab / bare, with wall time beside it. Budget: ≤ 1.2×.
+evaluation for the live curve (a point every 10 steps, at most 41), 12 checkpoints and the final
+held-out accuracy. Both run in this process on one torch thread, alternating, best of ``repeats``
+each, for every budget given (default: the page's step options); the ratio is CPU time
+(``time.thread_time``) lab / bare, with wall time beside it. Budget: ≤ 1.2× at every budget.
 """
 
 from __future__ import annotations
@@ -55,24 +56,25 @@ def main() -> None:
     parser.add_argument("--task", default="delayed-recall")
     parser.add_argument("--lag", type=int, default=100)
     parser.add_argument("--cell", default="LSTM")
-    parser.add_argument("--steps", type=int, default=400)   # the page's default budget
+    parser.add_argument("--steps", type=int, nargs="+", default=[100, 200, 400, 800, 1500, 3000])  # the page's
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    options = {"steps": args.steps}
-    if args.task == "delayed-recall":
-        options["lag"] = args.lag
-    results = {"bare": [], "lab": []}
-    for _ in range(args.repeats):
-        results["bare"].append(bare(args.task, args.cell, 0, **options))
-        results["lab"].append(lab(args.task, args.cell, 0, **options))
-    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in results.items()}
-    print(f"{args.task} {args.cell} steps={args.steps} " + (f"lag={args.lag} " if "lag" in options else "")
-          + f"best of {args.repeats}, one torch thread")
-    for k, (w, c) in best.items():
-        print(f"  {k:5s} wall {w:7.2f} s   cpu {c:7.2f} s")
-    print(f"  ratio lab/bare: cpu {best['lab'][1] / best['bare'][1]:.3f}   wall {best['lab'][0] / best['bare'][0]:.3f}"
-          "   (budget 1.2)")
+    for steps in args.steps:
+        options = {"steps": steps}
+        if args.task == "delayed-recall":
+            options["lag"] = args.lag
+        results = {"bare": [], "lab": []}
+        for _ in range(args.repeats):
+            results["bare"].append(bare(args.task, args.cell, 0, **options))
+            results["lab"].append(lab(args.task, args.cell, 0, **options))
+        best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in results.items()}
+        print(f"{args.task} {args.cell} steps={steps} " + (f"lag={args.lag} " if "lag" in options else "")
+              + f"best of {args.repeats}, one torch thread")
+        for k, (w, c) in best.items():
+            print(f"  {k:5s} wall {w:7.2f} s   cpu {c:7.2f} s")
+        print(f"  ratio lab/bare: cpu {best['lab'][1] / best['bare'][1]:.3f}   wall {best['lab'][0] / best['bare'][0]:.3f}"
+              "   (budget 1.2)", flush=True)
 
 
 if __name__ == "__main__":

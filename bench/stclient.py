@@ -143,6 +143,7 @@ class Session:
         self.options: dict[str, list[str]] = {}  # key -> a select_slider's formatted options
         self.timer: tuple[float, str] | None = None  # (interval s, fragment id) of a run_every fragment
         self.charts: list[str] = []  # plotly spec JSON of the last run, in order
+        self.kinds: list[str] = []  # the element types the last run drew, in order ("progress", "alert", ...)
         self.errors: list[str] = []
         self.not_found = False  # the server answered page_not_found (no such page in the navigation)
 
@@ -200,7 +201,7 @@ class Session:
             self._state(msg, key, value)
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        charts, full = [], not fragment_id  # a fragment run can turn into a full one (st.rerun)
+        charts, kinds, full = [], [], not fragment_id  # a fragment run can turn into a full one (st.rerun)
         while True:  # bounded by the timeout below
             raw = await asyncio.wait_for(self.ws.recv(), timeout=self.timeout)
             fwd = ForwardMsg()
@@ -209,6 +210,7 @@ class Session:
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el = fwd.delta.new_element
                 which = el.WhichOneof("type")
+                kinds.append(which)
                 if which == "exception":
                     self.errors.append(el.exception.message[:200])
                 elif which == "plotly_chart":
@@ -236,7 +238,7 @@ class Session:
             elif kind == "script_finished" and fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 full = True
             elif kind == "script_finished" and fwd.script_finished in DONE:
-                self.charts = charts  # a fragment run sends only its own charts
+                self.charts, self.kinds = charts, kinds  # a fragment run sends only its own elements
                 return time.perf_counter() - start
 
     async def close(self):

@@ -1,17 +1,19 @@
-"""Streamlit glue of the lab: one class queue per server, this session's ticket, what to show.
+"""Streamlit glue of the lab: one class queue per server, this session's tickets, what to show.
 
 - ``scheduler()``: one :class:`rnnviz.lab.scheduler.Scheduler` per server process
   (``st.cache_resource``), ``RNNVIZ_LAB_WORKERS`` trainings at once (default 2: one per core of the
   hosting machine) and a hard cap of ``RNNVIZ_LAB_MAX_SECONDS`` wall seconds per training (default 90).
   Shipped runs (assets/lab) answer at once.
-- The session keeps one ticket (``st.session_state``) and the runs it received (the last few only);
-  the page polls the ticket with ``st.fragment(run_every=...)`` — the poll is also the heartbeat
-  that tells the queue the learner is still there (a closed tab stops polling and frees the slot).
+- The session keeps its request's tickets (``st.session_state``: one, or three for a race, each
+  its own job in the queue) and the runs it received (the last few only); the page polls the
+  tickets with ``st.fragment(run_every=...)`` — the poll is also the heartbeat that tells the queue
+  the learner is still there (a closed tab stops polling and frees the slot).
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import streamlit as st
@@ -24,7 +26,8 @@ WORKERS = int(os.environ.get("RNNVIZ_LAB_WORKERS", "2"))
 MAX_SECONDS = float(os.environ.get("RNNVIZ_LAB_MAX_SECONDS", "90"))
 STOP_WAIT_SECONDS = 5.0  # Stop waits this long for the stopped run (one training step, normally ms)
 KEPT_RUNS = 6            # finished runs a session keeps (small models: ~0.3 MB each)
-SESSION, TICKET, PENDING, RESULTS = "_lab_session", "_lab_ticket", "_lab_pending", "_lab_results"
+SESSION, TICKETS, RESULTS = "_lab_session", "_lab_tickets", "_lab_results"
+STOPPED, FAILED = "_lab_stopped", "_lab_failed"   # the current request's stopped runs, its failure
 
 
 def shipped(task: str, cell: str, seed: int, options: dict) -> LabRun | None:
@@ -70,59 +73,61 @@ def keep(run: LabRun, config: tuple) -> None:
 
 
 def start(configs: list[tuple]) -> None:
-    """Train these configurations one after another (one training per session at a time)."""
+    """Train these configurations as one request: the race's cells are separate jobs in the class
+    queue, so a free second core trains one while the first trains another."""
     stop()
-    st.session_state[PENDING] = list(configs)
+    st.session_state[STOPPED] = {}
+    tickets = scheduler().submit_group(session_id(), list(configs))
+    st.session_state[TICKETS] = list(zip(configs, tickets))
     advance()
 
 
-def advance() -> Ticket | None:
-    """Collect a finished ticket, submit the next pending configuration. -> the active ticket."""
-    ticket: Ticket | None = st.session_state.get(TICKET)
-    pending: list = st.session_state.get(PENDING, [])
-    if ticket is not None and not ticket.poll().active:
-        config = st.session_state.get("_lab_ticket_config")
-        if ticket.result is not None and config is not None and ticket.result.stopped is None:
-            keep(ticket.result, config)
-        st.session_state["_lab_last"] = ticket
-        st.session_state[TICKET] = ticket = None
-    while ticket is None and pending:
-        config = pending.pop(0)
-        task, cell, seed, options = config
-        ticket = scheduler().submit(session_id(), task, cell, seed, **options)
-        st.session_state["_lab_ticket_config"] = config
-        if ticket.active:
-            st.session_state[TICKET] = ticket
+def _collect(config: tuple, ticket: Ticket) -> None:
+    """A ticket that ended: keep a finished run, remember a stopped one, note a failure."""
+    if ticket.state == "failed":
+        st.session_state[FAILED] = ticket.error or "failed"
+    elif ticket.result is not None and ticket.result.stopped is None:
+        keep(ticket.result, config)
+    elif ticket.result is not None:
+        st.session_state.setdefault(STOPPED, {})[key_of(config)] = ticket.result
+
+
+def advance() -> list[tuple[tuple, Ticket]]:
+    """Poll this session's tickets (the heartbeat), collect the ended ones. -> [(config, ticket)]
+    still queued or running, in the order they were asked for."""
+    active = []
+    for config, ticket in st.session_state.get(TICKETS, []):
+        if ticket.poll().active:
+            active.append((config, ticket))
         else:
-            if ticket.result is not None:
-                keep(ticket.result, config)
-            ticket = None
-    st.session_state[PENDING] = pending
-    return ticket
+            _collect(config, ticket)
+    st.session_state[TICKETS] = active
+    return active
 
 
-def active_ticket() -> Ticket | None:
-    ticket = st.session_state.get(TICKET)
-    return ticket if ticket is not None and ticket.active else None
+def active() -> list[tuple[tuple, Ticket]]:
+    """This session's queued or running trainings (no polling)."""
+    return [(c, t) for c, t in st.session_state.get(TICKETS, []) if t.active]
 
 
-def active_config() -> tuple | None:
-    return st.session_state.get("_lab_ticket_config") if active_ticket() is not None else None
-
-
-def last_ticket() -> Ticket | None:
-    return st.session_state.get("_lab_last")
+def failure() -> str | None:
+    """The message of a training of the current request that failed, if any."""
+    return st.session_state.get(FAILED)
 
 
 def stop() -> None:
-    """Stop: withdraw the active ticket and drop what was still pending."""
-    st.session_state[PENDING] = []
-    ticket = st.session_state.get(TICKET)
-    if ticket is not None and ticket.active:
-        ticket.stop()
-        ticket.wait(STOP_WAIT_SECONDS)       # the worker hands over the partial run at its next step
-        st.session_state["_lab_last"] = ticket
-    st.session_state[TICKET] = None
+    """Stop: withdraw every active ticket of this session; keep what the stopped ones learned."""
+    entries = st.session_state.get(TICKETS, [])
+    for _, ticket in entries:
+        if ticket.active:
+            ticket.stop()
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    for config, ticket in entries:
+        ticket.wait(max(deadline - time.monotonic(), 0.0))   # the worker hands over at its next step
+        if not ticket.active:
+            _collect(config, ticket)
+    st.session_state[TICKETS] = []
+    st.session_state[FAILED] = None
 
 
 def resolve_steps(config: tuple) -> int:
@@ -132,10 +137,7 @@ def resolve_steps(config: tuple) -> int:
 
 def stopped_run(config: tuple) -> LabRun | None:
     """What a stopped training of this configuration learned (shown, never shared or cached)."""
-    last = last_ticket()
-    if last is None or last.result is None or last.result.stopped is None:
-        return None
-    return last.result if last.result.key == key_of(config) else None
+    return st.session_state.get(STOPPED, {}).get(key_of(config))
 
 
 def shown_run(config: tuple) -> LabRun | None:

@@ -41,7 +41,9 @@ from ui.streamlit_internals import HIDDEN_INPUTS, KEY_CLASS, MAIN_CLASS, TESTID,
 LANG = "lang"        # query parameter and widget key of the language
 LESSON = "lesson"    # query parameter of lesson mode: ?lesson=1
 TRUE = ("1", "true", "yes", "on")
-STEP_KEYS = ("step",)  # inputs lesson mode keeps; buttons stay too (Back / Play / Next move the step)
+# Inputs lesson mode keeps; buttons stay too (Back / Play / Next move the step). The lab's checkpoint
+# scrubber and its cell picker are its step controls (a teacher scrubs training on the projector).
+STEP_KEYS = ("step", "lab_ckpt", "lab_inspect")
 
 # HIDDEN_INPUTS: the inputs lesson mode hides (data-testids, ui/streamlit_internals.py).
 # Chart text drawn in the page's own colour: the ticks of every axis (xtick, x2tick, y5tick, and the

@@ -75,26 +75,30 @@ def controls() -> tuple[str, list[tuple], dict]:
         if st.button(t("lab.train"), key="lab_train", type="primary", icon=":material/play_arrow:"):
             queue.start([(task, cell, seed, dict(options)) for cell in cells])
     with cols[5]:
-        if st.button(t("lab.stop"), key="lab_stop", icon=":material/stop:", disabled=queue.active_ticket() is None):
+        if st.button(t("lab.stop"), key="lab_stop", icon=":material/stop:", disabled=not queue.active()):
             queue.stop()
     return mode, [(task, cell, seed, dict(options)) for cell in cells], options
 
 
-def status_line(ticket) -> None:
+def status_line(config: tuple, ticket) -> None:
+    """One line per training of this request: its queue position, or its progress."""
     if ticket.state == "queued":
-        st.info(t("lab.queued", position=ticket.position), icon=":material/hourglass_top:")
+        st.info(t("lab.queued", cell=config[1], position=ticket.position), icon=":material/hourglass_top:")
         return
     step = ticket.history[-1]["step"] if ticket.history else 0
-    cell = queue.active_config()[1] if queue.active_config() else ""
-    st.progress(min(step / max(ticket.steps, 1), 1.0), text=t("lab.running", cell=cell, step=step, steps=ticket.steps))
+    st.progress(min(step / max(ticket.steps, 1), 1.0),
+                text=t("lab.running", cell=config[1], step=step, steps=ticket.steps))
 
 
-def curves(configs: list[tuple], live: tuple | None = None, live_history=None) -> None:
+def curves(configs: list[tuple], live: dict | None = None) -> None:
+    """The loss / accuracy curves; ``live``: key -> history of a training still running."""
     task = make_task(configs[0][0], configs[0][3].get("lag"))
+    live = live or {}
     rows = []
     for config in configs:
-        if live is not None and queue.key_of(config) == queue.key_of(live):
-            rows.append((config[1], live_history or []))
+        key = queue.key_of(config)
+        if key in live:
+            rows.append((config[1], live[key]))
             continue
         run = queue.shown_run(config)
         if run is not None:
@@ -105,12 +109,15 @@ def curves(configs: list[tuple], live: tuple | None = None, live_history=None) -
 
 
 def live(configs: list[tuple]) -> None:
-    """Polled while a training of this session is queued or running (the heartbeat too)."""
-    ticket = queue.advance()
-    if ticket is None:
+    """Polled while a training of this session is queued or running (the heartbeat too). A race's
+    cells are separate jobs: each has its line, and a cell that finished shows its whole curve."""
+    entries = queue.advance()
+    if not entries:
         st.rerun()                      # finished: the full page draws the results and the scrubber
-    status_line(ticket)
-    curves(configs, live=queue.active_config(), live_history=ticket.history)
+    for column, (config, ticket) in zip(st.columns(len(entries)), entries):   # side by side: the curves stay
+        with column:                                                          # on the first screen
+            status_line(config, ticket)
+    curves(configs, live={queue.key_of(config): ticket.history for config, ticket in entries})
 
 
 def results_table(configs: list[tuple]) -> None:
@@ -185,12 +192,11 @@ def render() -> None:
         sweep_view()
         found_note()
         return
-    if queue.active_ticket() is not None:
+    if queue.active():
         st.fragment(run_every=REFRESH_SECONDS)(live)(configs)
     else:
         queue.advance()
-        last = queue.last_ticket()
-        if last is not None and last.state == "failed":
+        if queue.failure():
             st.error(t("lab.failed"))
         curves(configs)
     results_table(configs)

@@ -2,6 +2,7 @@
 
     sched = Scheduler(workers=2, max_seconds=90)
     ticket = sched.submit("session-id", "delayed-recall", "GRU", seed=0, lag=100)
+    race = sched.submit_group("session-id", [("delayed-recall", cell, 0, {"lag": 100}) for cell in CELLS])
     ticket.poll()      # keeps the ticket alive; -> ticket.state, ticket.position, ticket.history
     ticket.stop()      # Stop: this learner no longer waits for it
     ticket.result      # LabRun once state is "done" (or "stopped" with what was learned so far)
@@ -12,7 +13,10 @@ Rules (issue 13, DESIGN §8):
 - a shipped run (assets/lab) or a finished run in the bounded cache is returned at once;
 - at most ``workers`` trainings run (one per core), the rest wait in FIFO order and each ticket
   knows its place in the queue;
-- one active request per session: a new Train from the same session withdraws its previous one;
+- one active request per session: a new Train from the same session withdraws its previous one.
+  A request is one configuration or a group (the race: RNN, LSTM and GRU on the same task and
+  seed): a group's configurations are separate jobs in the one queue, so a second core that is free
+  trains the next cell while the first trains — the ``workers`` cap still holds for everyone;
 - a hard wall-clock cap per training (``max_seconds``);
 - Stop, and leaving the page, free the slot: a training nobody waits for any more is stopped (a
   queued one is dropped). Leaving is noticed by silence — a page polls its ticket every second or
@@ -32,6 +36,7 @@ from collections.abc import Callable
 from rnnviz.lab.training import LabRun, config_key, resolve_options, train
 
 QUEUED, RUNNING, DONE, STOPPED, FAILED = "queued", "running", "done", "stopped", "failed"
+STOPPING_WAIT_SECONDS = 10.0   # how long a new request waits for a stopping job of its configuration
 
 
 class Ticket:
@@ -110,30 +115,56 @@ class Scheduler:
         self._queue: list[_Job] = []                 # waiting, FIFO
         self._jobs: dict[tuple, _Job] = {}           # waiting or running, by configuration
         self._cache: OrderedDict[tuple, LabRun] = OrderedDict()
-        self._sessions: dict[str, Ticket] = {}       # each session's active ticket
+        self._sessions: dict[str, list[Ticket]] = {}  # each session's request: its tickets
         self._threads: list[threading.Thread] = []
         self.trained = 0                             # trainings actually run (for tests and benches)
 
     # -- the learner's side --------------------------------------------------------------------
     def submit(self, session: str, task: str, cell: str, seed: int = 0, **options) -> Ticket:
         """Ask for a run. Raises ValueError on invalid options (the page shows the message)."""
-        spec, opts = resolve_options(task, cell, seed, **options)
-        if opts["hidden_size"] > self.max_hidden:
-            raise ValueError(f"hidden_size must be at most {self.max_hidden} here.")
-        key = config_key(spec.name, cell, seed, opts)
+        return self.submit_group(session, [(task, cell, seed, options)])[0]
+
+    def submit_group(self, session: str, configs: list[tuple[str, str, int, dict]]) -> list[Ticket]:
+        """Ask for several runs as one request (the race): one ticket per ``(task, cell, seed,
+        options)``, each its own job in the queue. Every configuration is checked before the
+        session's previous request is withdrawn, so a bad option leaves a running training alone."""
+        resolved = []
+        for task, cell, seed, options in configs:
+            spec, opts = resolve_options(task, cell, seed, **options)
+            if opts["hidden_size"] > self.max_hidden:
+                raise ValueError(f"hidden_size must be at most {self.max_hidden} here.")
+            resolved.append((spec.name, cell, seed, opts))
         with self._lock:
-            old = self._sessions.pop(session, None)
-        if old is not None and old.active:
-            old.stop()                                   # one active request per session
-        ready = self._cache_get(key) or (self._shipped(spec.name, cell, seed, opts) if self._shipped else None)
+            old = self._sessions.pop(session, [])
+        for ticket in old:
+            if ticket.active:
+                ticket.stop()                            # one active request per session
+        tickets = [self._enqueue(session, *config) for config in resolved]
+        with self._lock:
+            waiting = [t for t in tickets if t.active]
+            if waiting:
+                self._sessions[session] = waiting
+            self._lock.notify_all()
+        return tickets
+
+    def _enqueue(self, session: str, task: str, cell: str, seed: int, opts: dict) -> Ticket:
+        key = config_key(task, cell, seed, opts)
+        ready = self._cache_get(key) or (self._shipped(task, cell, seed, opts) if self._shipped else None)
         with self._lock:
             if ready is not None:
                 ticket = Ticket(self, session, None)
                 ticket.result = ready
                 return ticket
             job = self._jobs.get(key)
+            deadline = time.monotonic() + STOPPING_WAIT_SECONDS
+            while job is not None and job.stop_flag.is_set() and time.monotonic() < deadline:
+                # The same configuration is being stopped (this session's Train again, right after
+                # its withdrawal): joining it would hand this ticket a stopped run. It ends at its
+                # next training step; then a fresh job starts.
+                self._lock.wait(timeout=0.5)
+                job = self._jobs.get(key)
             if job is None:
-                job = _Job(key, (spec.name, cell, seed), opts)
+                job = _Job(key, (task, cell, seed), opts)
                 self._jobs[key] = job
                 self._queue.append(job)
                 self._start_workers()
@@ -141,16 +172,15 @@ class Scheduler:
             if job.running:
                 ticket._state, ticket.started = RUNNING, time.monotonic()
             job.tickets.append(ticket)
-            self._sessions[session] = ticket
-            self._lock.notify_all()
             return ticket
 
     def leave(self, session: str) -> None:
         """The session is gone (closed tab): withdraw its request."""
         with self._lock:
-            ticket = self._sessions.pop(session, None)
-        if ticket is not None and ticket.active:
-            self._withdraw(ticket, STOPPED)
+            tickets = self._sessions.pop(session, [])
+        for ticket in tickets:
+            if ticket.active:
+                self._withdraw(ticket, STOPPED)
 
     def status(self) -> dict:
         with self._lock:
@@ -176,8 +206,11 @@ class Scheduler:
                 return
             if ticket in job.tickets:
                 job.tickets.remove(ticket)
-            if self._sessions.get(ticket.session) is ticket:
-                del self._sessions[ticket.session]
+            mine = self._sessions.get(ticket.session, [])
+            if ticket in mine:
+                mine.remove(ticket)
+                if not mine:
+                    del self._sessions[ticket.session]
             if job.tickets:                          # others still wait for this run
                 ticket._state = state
                 return

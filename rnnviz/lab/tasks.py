@@ -55,6 +55,7 @@ class Task:
     horizon: int                       # the longest dependency, for chrono initialisation (T_max)
     params: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)   # training options this task starts from
+    heldout_shift: bool = False        # the held-out set is drawn from a harder distribution than training
 
     @property
     def n_outputs(self) -> int:
@@ -222,7 +223,7 @@ def make_task(name: str, lag: int | None = None) -> Task:
         raise ValueError(f"lag only applies to delayed-recall, not {name!r}.")
     if name == "anbn":
         return Task(name, tuple("ab."), tuple("ab."), "classify", horizon=40, params={"n_train": 20},
-                    defaults={"hidden_size": 4, "lr": 1e-2, "steps": 2000, "batch_size": 32})
+                    defaults={"hidden_size": 4, "lr": 1e-2, "steps": 2000, "batch_size": 32}, heldout_shift=True)
     if name == "dyck1":
         return Task(name, tuple("()"), tuple(str(d) for d in range(9)), "classify", horizon=32,
                     params={"length": 32}, defaults={"hidden_size": 4, "lr": 1e-2, "steps": 1500,

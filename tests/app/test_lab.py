@@ -85,3 +85,26 @@ def test_train_a_small_configuration(app_test):
     curves = accuracy_traces(charts(at)[0])
     assert list(curves) == ["GRU"] and len(curves["GRU"]) > 10
     assert at.dataframe[0].value.iloc[0, 2] == 100                 # steps trained
+
+
+def test_race_trains_its_three_cells_as_separate_jobs(app_test):
+    at = open_page(app_test, PAGE, lab_mode="race", lab_task="delayed-recall", lab_lag="5", lab_steps="100",
+                   lab_seed="7")
+    assert any("Train" in i.value for i in at.info)               # nothing shipped with these settings
+    at.button(key="lab_train").click().run()
+    assert not at.exception
+    def lines():   # one per cell still training: its progress bar, or its place in the queue
+        return len(at.get("progress")) + sum("waits for a free trainer" in i.value for i in at.info)
+
+    assert lines() in (1, 2, 3)
+    deadline = time.monotonic() + 240
+    while lines():
+        assert time.monotonic() < deadline, "race did not finish"
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception
+    curves = accuracy_traces(charts(at)[0])
+    assert list(curves) == ["RNN", "LSTM", "GRU"], curves
+    assert all(len(c) == 11 for c in curves.values()), {k: len(c) for k, c in curves.items()}
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["RNN", "LSTM", "GRU"] and set(table.iloc[:, 2]) == {100}

@@ -178,3 +178,46 @@ def test_shipped_runs_come_back_at_once_and_cache_is_bounded(fake):
     assert sched.status()["cached"] == 2
     with pytest.raises(ValueError):
         sched.submit("a", "delayed-recall", "GRU", seed=0, hidden_size=200)
+
+
+RACE = [("delayed-recall", cell, 0, OPTS) for cell in ("RNN", "LSTM", "GRU")]
+
+
+def test_a_race_uses_a_free_second_core_and_stays_one_request(fake):
+    sched = Scheduler(workers=2, trainer=fake)
+    race = sched.submit_group("me", RACE)
+    wait_for(lambda: sum(t.state == RUNNING for t in race) == 2)
+    assert [t.state for t in race] == [RUNNING, RUNNING, QUEUED] and race[2].position == 1
+    wait_for(lambda: all(len(t.history) > 2 for t in race[:2]))      # both cells' progress is visible
+    other = sched.submit("you", "delayed-recall", "GRU", seed=0, **OPTS)   # the same GRU: shared
+    assert other._job is race[2]._job and other.position == 1
+    time.sleep(0.05)
+    assert fake.peak == 2                                           # never more than one per worker
+    again = sched.submit_group("me", RACE[:1])        # Train again, the RNN alone: the old race is withdrawn
+    wait_for(lambda: all(t.state == STOPPED for t in race))
+    assert race[0].result.stopped == "stop" and race[2].result is None
+    assert other.active                                             # …but not the GRU another learner waits for
+    fake.release.set()
+    wait_for(lambda: other.state == DONE and again[0].state == DONE)
+    assert again[0].result.stopped is None                          # a fresh RNN, not the stopped one
+    assert [c[1] for c in fake.calls].count("RNN") == 2 and fake.peak == 2
+
+
+def test_a_race_finishes_cell_by_cell_and_leaving_withdraws_all(fake):
+    sched = Scheduler(workers=2, trainer=fake)
+    race = sched.submit_group("me", RACE)
+    wait_for(lambda: race[0].state == RUNNING and race[1].state == RUNNING)
+    sched.leave("me")
+    wait_for(lambda: all(t.state == STOPPED for t in race))
+    assert race[2].result is None                                   # queued: dropped, never trained
+    wait_for(lambda: sched.status()["running"] == 0)
+    assert len(fake.calls) == 2 and sched.status()["queued"] == 0
+
+
+def test_a_bad_configuration_leaves_the_running_request_alone(fake):
+    sched = Scheduler(workers=1, trainer=fake)
+    first = sched.submit("me", "delayed-recall", "GRU", seed=0, **OPTS)
+    wait_for(lambda: first.state == RUNNING)
+    with pytest.raises(ValueError):
+        sched.submit_group("me", [RACE[0], ("delayed-recall", "LSTM", 0, dict(OPTS, hidden_size=999))])
+    assert first.state == RUNNING

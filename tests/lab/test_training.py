@@ -8,7 +8,7 @@ import rnnviz
 from rnnviz.lab import train
 from rnnviz.lab.model import LabNet, initialise
 from rnnviz.lab.tasks import make_task
-from rnnviz.lab.training import N_CHECKPOINTS, resolve_options
+from rnnviz.lab.training import N_CHECKPOINTS, eval_steps, resolve_options
 
 
 def _same_weights(a: dict, b: dict) -> bool:
@@ -114,3 +114,13 @@ def test_lab_model_trace_and_readout_equal_torch(task, cell):
         assert np.allclose(y.sum(-1), 1.0, atol=1e-5)
     assert np.allclose(y, expected.numpy(), atol=1e-5)
     assert set(tr.quantities) == set(rnnviz.QUANTITIES[cell])
+
+
+@pytest.mark.parametrize("steps", [12, 100, 200, 400, 800, 3000])
+def test_curve_points_cost_in_proportion_to_the_budget(steps):
+    """A point every 10 steps (at most 41): the curve's share of the CPU does not grow as the
+    budget shrinks (bench/bench_lab.py measures the whole loop against a bare one)."""
+    points = eval_steps(steps)
+    assert points[0] == 0 and points[-1] == steps and points == sorted(set(points))
+    assert len(points) == min(41, steps // 10 + 1)
+    assert min(b - a for a, b in zip(points, points[1:])) >= min(10, steps)
