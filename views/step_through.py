@@ -163,7 +163,9 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
     left, right = st.columns([3, 2] if language.lesson_mode() else [1, 1], gap="small")
     with left:
         charts.show(diagram.cell_figure(run.cell, wires, token=tokens[step], direction=direction, focus=focus,
-                                        nonlinearity=nonlinearity, unit=unit, step=step), key="st_cell")
+                                        nonlinearity=nonlinearity, unit=unit, step=step,
+                                        height=diagram.LESSON_HEIGHT if language.lesson_mode() else diagram.HEIGHT),
+                    key="st_cell")
         h = [run.get("hidden_state", layer, d)[:, unit] if unit < run.get("hidden_state", layer, d).shape[1]
              else run.get("hidden_state", layer, d)[:, 0] * float("nan") for d in range(run.num_directions)]
         charts.show(diagram.chain_figure(tokens, h, step=step, unit=unit), key="st_chain")

@@ -16,6 +16,7 @@ recurrent neural networks" (2013) — the gradient-norm picture.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -165,8 +166,9 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
                              title=dict(text=t("compare_cells.left_axis", low=LOW, lang=lang), font=dict(size=palette.FONT_TICK)))
             fig.update_yaxes(range=[-0.03, 1.03], fixedrange=True, row=row, col=col, dtick=0.5,
                              title=dict(text=t("compare_cells.right_axis", high=HIGH, lang=lang), font=dict(size=palette.FONT_TICK)))
-    fig.update_layout(height=330 * len(families) + 40, margin=dict(l=60, r=10, t=40, b=50),
-                      legend=dict(orientation="h", y=-0.12 if len(families) == 1 else -0.07, x=0), **LAYOUT)
+    # the legend under the x-axis titles (their height grows 4/3 in lesson mode), never over them
+    fig.update_layout(height=330 * len(families) + 70, margin=dict(l=60, r=10, t=40, b=80),
+                      legend=dict(orientation="h", y=-0.2 if len(families) == 1 else -0.1, yanchor="top", x=0), **LAYOUT)
     return fig
 
 
@@ -214,17 +216,24 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
         ticks = {}
         if positive.size and decades < 2:
             ticks = one_two_five_ticks(positive.min(), positive.max())
+        # at most ~9 decade labels: 16 px superscripts (lesson mode) need ~32 px each on a 310 px axis
+        every = max(1, math.ceil(decades / 9))
         fig.update_yaxes(type="log", exponentformat="power", showgrid=True, gridcolor="#E5E5E5", row=1, col=col,
-                         fixedrange=True, **(ticks or {"dtick": 1}))
+                         fixedrange=True, **(ticks or {"dtick": every}))
     fig.update_yaxes(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK)), row=1, col=1)
-    fig.update_layout(height=460, margin=dict(l=60, r=10, t=80, b=70),
-                      legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)), **LAYOUT)
+    # the legend's bottom edge well above the panel titles (both 4/3 taller in lesson mode)
+    fig.update_layout(height=475, margin=dict(l=60, r=10, t=95, b=70),
+                      legend=dict(orientation="h", y=1.2, yanchor="bottom", x=0.5, xanchor="center",
+                                  font=dict(size=palette.FONT_LABEL)), **LAYOUT)
     fig.update_annotations(font=dict(size=palette.FONT_LABEL))  # the panel titles (theme text colour: light or dark page)
     return fig
 
 
 # --------------------------------------------------------------------------- PyTorch shapes
 
+
+
+BAND = 0.8  # rows of free space above and below output's heatmap, for the h_n labels
 
 
 def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out: int,
@@ -256,8 +265,10 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     arrows = ("→", "←")
     ticktext = [f"{k} · {t('pytorch_shapes.layer_short', lang=lang, layer=k // directions + 1)}"
                 + (f" {arrows[k % directions]}" if directions == 2 else "") for k in range(rows_h)]
+    # a free band of BAND rows above and below output's rows holds the "= h_n[k]" labels, so they
+    # never cover a value (y grows downwards, as autorange="reversed" would draw it)
     fig.update_yaxes(tickmode="array", tickvals=list(range(L)), ticktext=[f"t={i}" for i in range(L)],
-                     autorange="reversed", row=1, col=1, fixedrange=True,
+                     range=[L - 0.5 + BAND, -0.5 - BAND], row=1, col=1, fixedrange=True,
                      title=dict(text=t("pytorch_shapes.axis_position", lang=lang), font=dict(size=palette.FONT_TICK)))
     fig.update_yaxes(tickmode="array", tickvals=list(range(rows_h)), ticktext=ticktext, autorange="reversed",
                      row=1, col=2, fixedrange=True)
@@ -276,13 +287,14 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
                       line=line, xref="x", yref="y")
         fig.add_shape(type="rect", x0=-0.5, x1=hidden_out - 0.5, y0=e.h_n_index - 0.5, y1=e.h_n_index + 0.5,
                       line=line, xref="x2", yref="y2")
-        fig.add_annotation(x=lo + (hidden_out - 1) / 2, y=position, xref="x", yref="y",
-                           yshift=-22 if (e.direction == 0 and L > 1) else 22, showarrow=False,
+        below = e.direction == 0 and L > 1  # the last row's label under it, the first row's above it
+        fig.add_annotation(x=lo + (hidden_out - 1) / 2, y=position + (0.5 + BAND / 2) * (1 if below else -1),
+                           xref="x", yref="y", showarrow=False,
                            text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
                            bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
-                                     colorbar=palette.colorbar(False, lang)),
-                      height=int(min(520, 170 + 34 * max(L, rows_h))), margin=dict(l=70, r=10, t=50, b=60),
+                                     colorbar=palette.colorbar(False, lang, nticks=3)),  # 3 ticks: a short bar
+                      height=int(min(580, 170 + 34 * (max(L, rows_h) + 2 * BAND))), margin=dict(l=70, r=10, t=50, b=60),
                       **LAYOUT)
     return fig
 
