@@ -129,8 +129,10 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
         st.button(t("step_through.back"), key="st_back", icon=":material/chevron_left:",
                   on_click=_move, args=(-1, steps, direction), width="stretch")
     with buttons[2]:
+        # Play and Pause are one element (one key): with two keys the rerun that swaps them drew the
+        # new button above the stale old one for a moment, and the page below jumped ~35 px.
         if playing:
-            st.button(t("step_through.pause"), key="st_pause", icon=":material/pause:", on_click=_pause,
+            st.button(t("step_through.pause"), key="st_play", icon=":material/pause:", on_click=_pause,
                       type="primary", width="stretch")
         else:
             st.button(t("step_through.play"), key="st_play", icon=":material/play_arrow:", on_click=_play,

@@ -217,8 +217,8 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
             x = mx(w.at[0])
             notes.append(dict(x=x, y=w.at[1], text=text, showarrow=False, xref="x", yref="y",
                               xanchor=MIRROR[w.anchor] if direction == 1 else w.anchor,
-                              font=dict(size=WIRE_FONT, color=FOCUS if hot else "#111111"),
-                              bgcolor="rgba(255,255,255,0.85)", name=f"wire:{w.key}"))
+                              font=dict(size=WIRE_FONT, color=palette.FOCUS_INK if hot else "#111111"),
+                              bgcolor="rgba(255,255,255,0.95)", name=f"wire:{w.key}"))  # ≥ 4.5:1 on a dark page too
     for op in ops:
         x = mx(op.x)
         r = OP_R.get(op.label, 2.5)

@@ -46,6 +46,7 @@ def scale_for(name: str) -> list[list]:
 
 # ----------------------------------------------------------------------------- named colours
 FOCUS = "#d95f02"  # orange (ColorBrewer Dark2): the gate / unit in focus, everywhere on the page
+FOCUS_INK = "#b34700"  # the same orange, darker, for text on white: 5.5:1 (FOCUS itself is 3.7:1)
 OUTLINE = "#000000"  # step / unit outline on a light page; pages pass "#ffffff" on a dark one
 NO_VALUE = "rgb(204, 204, 204)"  # a cell without a value (not traced, nan): neutral grey
 INK_DARK, INK_LIGHT = "#000000", "#ffffff"  # text on light / dark fills: one of them is ≥ 4.5:1 on any fill

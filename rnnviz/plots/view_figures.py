@@ -290,8 +290,8 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
         below = e.direction == 0 and L > 1  # the last row's label under it, the first row's above it
         fig.add_annotation(x=lo + (hidden_out - 1) / 2, y=position + (0.5 + BAND / 2) * (1 if below else -1),
                            xref="x", yref="y", showarrow=False,
-                           text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
-                           bgcolor="rgba(255,255,255,0.85)")
+                           text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color="#111111"),
+                           bgcolor="rgba(255,255,255,0.85)", bordercolor=colour, borderwidth=2)  # pink text read 3:1
     fig.update_layout(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
                                      colorbar=palette.colorbar(False, lang, nticks=3)),  # 3 ticks: a short bar
                       height=int(min(580, 170 + 34 * (max(L, rows_h) + 2 * BAND))), margin=dict(l=70, r=10, t=50, b=60),
