@@ -44,7 +44,7 @@ BOX_LINE = "#333333"
 CELL_FILL = "rgba(120,120,120,0.08)"
 FONT = palette.FONT_LABEL  # gate and node symbols: legible on a 1280×720 projector
 WIRE_FONT = palette.FONT_AXIS  # the numbers on the wires: 13 px (17 px in lesson mode), side by side
-HEIGHT, LESSON_HEIGHT = 360, 470  # lesson mode: the wider column keeps x and y on the same scale
+HEIGHT, LESSON_HEIGHT = 320, 470  # lesson mode: the wider column keeps x and y on the same scale
 MIRROR = {"left": "right", "right": "left", "center": "center"}  # label anchors of the backward cell
 # Unicode subscripts: Plotly does not typeset LaTeX inside Streamlit, and these read the same.
 SUB = {"t": "ₜ", "-": "₋", "+": "₊", "1": "₁"}
@@ -245,7 +245,9 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
         title=dict(text=t("step_through.diagram_title", lang=lang, cell=cell, step=step, unit=unit, arrow=arrow),
                    font=dict(size=palette.FONT_HEADING), x=0, xanchor="left"),
         xaxis=dict(range=[-2, 102], visible=False, fixedrange=True),
-        yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
+        # x and y on one scale; the drawing hangs from the top of its box (no empty band under the title)
+        yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1,
+                   constrain="domain", constraintoward="top"),
         height=height, margin=dict(l=5, r=5, t=50, b=5), template="none", showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
