@@ -331,13 +331,13 @@ def context_figure(c: np.ndarray, lang: str | None = None) -> go.Figure:
     c = np.asarray(c, dtype=np.float32).reshape(1, -1)
     zmin, zmax = value_range("hidden_state", [c])
     fig = go.Figure(go.Heatmap(z=_f32(c), colorscale=DIVERGING_SCALE, zmin=zmin, zmax=zmax, xgap=1,
-                               # a one-row strip: a short bar, so three labels only (they stacked up)
-                               colorbar=palette.colorbar(False, lang, len=1.2, tickvals=[zmin, 0, zmax]),
+                               # a one-row strip: a short bar, so its two ends only (labels stacked up)
+                               colorbar=palette.colorbar(False, lang, len=1.2, tickvals=[zmin, zmax]),
                                hovertemplate="c[%{x}] = %{z:.4f}<extra></extra>"))
     fig.update_yaxes(visible=False, fixedrange=True)
     fig.update_xaxes(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=palette.FONT_TICK)),
                      fixedrange=True, showgrid=False)
-    fig.update_layout(height=185, margin=dict(l=20, r=10, t=10, b=60), **LAYOUT)  # ticks and title apart at 4/3
+    fig.update_layout(height=200, margin=dict(l=20, r=10, t=10, b=60), **LAYOUT)  # ticks and title apart at 4/3
     return fig
 
 
