@@ -39,7 +39,7 @@ from rnnviz.plots import heatmaps, palette
 from rnnviz.plots.tokens import plot_text
 
 FOCUS = palette.FOCUS
-WIRE = "#555555"
+WIRE = "#7f7f7f"  # wires and arrows: ≥ 3:1 (WCAG, graphics) on a white and on a dark page alike
 BOX_LINE = "#333333"
 CELL_FILL = "rgba(120,120,120,0.08)"
 FONT = palette.FONT_LABEL  # gate and node symbols: legible on a 1280×720 projector

@@ -221,7 +221,7 @@ def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[st
             x0, y0, x1, y1 = x0 + half_w * 0.6, y0 - half_h, x1 - half_w * 0.6, y1 + half_h
         else:                        # context: c to every decoder cell, from below the boxes
             x0, y0, x1, y1 = x0, y0 - half_h, x1 - half_w * 0.5, y1 - half_h
-        colour = {"context": COLOURS["context"], "feedback": "#0072B2"}.get(e.kind, "#333333")
+        colour = {"context": COLOURS["context"], "feedback": "#0072B2"}.get(e.kind, "#7f7f7f")  # ≥ 3:1 on both themes
         notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2 if e.kind != "context" else 1.5,
                           arrowcolor=colour, text="", opacity=0.9 if e.kind != "feedback" else 0.7))
