@@ -159,7 +159,8 @@ def scrubber(configs: list[tuple]) -> None:
     if run.cell == "GRU":
         st.caption(t("lab.gru_convention"))
     grid = heatmaps.layer_specs(lambda name, layer, d: tr.get(name, layer, d), SHOWN[run.cell], tokens,
-                               num_layers=1, num_directions=1, outline=charts.outline_colour())
+                               num_layers=1, num_directions=1, outline=charts.outline_colour(),
+                               max_labels=heatmaps.MAX_TICK_LABELS // 3)  # side by side: a third of the width each
     cols = st.columns(len(grid[0]))
     for column, (name, spec) in zip(cols, grid[0]):
         with column:

@@ -219,7 +219,9 @@ def render() -> None:
     st.subheader(t("neuron_view.text_heading", quantity=t(quantities.LABEL_KEY[quantity]), layer=layer + 1,
                    direction=ARROW[direction] if bidirectional else "", unit=unit))
     line_box = st.container()  # the property and the unit's line, drawn by unit_finder
-    st.html(neuron.text_html(tokens, unit_values, quantity, zrange, top=run.prediction.top() if show_top else None,
+    # the chips on this unit's own range (a shared cell-state range leaves most units pale)
+    chip_range = heatmaps.value_range(quantity, [unit_values])
+    st.html(neuron.text_html(tokens, unit_values, quantity, chip_range, top=run.prediction.top() if show_top else None,
                              compact=model.level == "char"))
     if show_top:
         st.caption(t("neuron_view.top_caption"))

@@ -129,8 +129,10 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
         st.button(t("step_through.back"), key="st_back", icon=":material/chevron_left:",
                   on_click=_move, args=(-1, steps, direction), width="stretch")
     with buttons[2]:
+        # Play and Pause are one element (one key): with two keys the rerun that swaps them drew the
+        # new button above the stale old one for a moment, and the page below jumped ~35 px.
         if playing:
-            st.button(t("step_through.pause"), key="st_pause", icon=":material/pause:", on_click=_pause,
+            st.button(t("step_through.pause"), key="st_play", icon=":material/pause:", on_click=_pause,
                       type="primary", width="stretch")
         else:
             st.button(t("step_through.play"), key="st_play", icon=":material/play_arrow:", on_click=_play,
@@ -163,7 +165,9 @@ def stepper(model, run: Trace, tokens: list[str], choice: models.Choice, layer: 
     left, right = st.columns([3, 2] if language.lesson_mode() else [1, 1], gap="small")
     with left:
         charts.show(diagram.cell_figure(run.cell, wires, token=tokens[step], direction=direction, focus=focus,
-                                        nonlinearity=nonlinearity, unit=unit, step=step), key="st_cell")
+                                        nonlinearity=nonlinearity, unit=unit, step=step,
+                                        height=diagram.LESSON_HEIGHT if language.lesson_mode() else diagram.HEIGHT),
+                    key="st_cell")
         h = [run.get("hidden_state", layer, d)[:, unit] if unit < run.get("hidden_state", layer, d).shape[1]
              else run.get("hidden_state", layer, d)[:, 0] * float("nan") for d in range(run.num_directions)]
         charts.show(diagram.chain_figure(tokens, h, step=step, unit=unit), key="st_chain")

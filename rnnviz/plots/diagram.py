@@ -39,10 +39,13 @@ from rnnviz.plots import finished, heatmaps, palette
 from rnnviz.plots.tokens import plot_text
 
 FOCUS = palette.FOCUS
-WIRE = "#555555"
+WIRE = "#7f7f7f"  # wires and arrows: ≥ 3:1 (WCAG, graphics) on a white and on a dark page alike
 BOX_LINE = "#333333"
 CELL_FILL = "rgba(120,120,120,0.08)"
-FONT = palette.FONT_LABEL  # legible on a 1280×720 projector
+FONT = palette.FONT_LABEL  # gate and node symbols: legible on a 1280×720 projector
+WIRE_FONT = palette.FONT_AXIS  # the numbers on the wires: 13 px (17 px in lesson mode), side by side
+HEIGHT, LESSON_HEIGHT = 320, 470  # lesson mode: the wider column keeps x and y on the same scale
+MIRROR = {"left": "right", "right": "left", "center": "center"}  # label anchors of the backward cell
 # Unicode subscripts: Plotly does not typeset LaTeX inside Streamlit, and these read the same.
 SUB = {"t": "ₜ", "-": "₋", "+": "₊", "1": "₁"}
 PREV = {0: "ₜ₋₁", 1: "ₜ₊₁"}  # the previous step of the forward / backward direction
@@ -93,59 +96,63 @@ class Wire:
 
 
 BOX_W, BOX_H = 9.0, 7.0
+OP_R = {"tanh": 4.2}  # node radius (x units); "tanh" needs a wider circle than × + 1−
+# Wire labels are ~12 x units wide and ~5.5 high at 13 px on the narrowest column (a 1280-pixel
+# screen with the sidebar: ~3.75 px per unit), so neighbouring gates sit 14 units apart and their
+# labels never touch; the tests/plots layout check measures that on every cell and direction.
 
 
 def _layout_lstm():
-    boxes = [Box("forget_gate", 26, 24, "σ", "f"), Box("input_gate", 38, 24, "σ", "i"),
-             Box("cell_candidate", 50, 24, "tanh", "g"), Box("output_gate", 62, 24, "σ", "o")]
-    ops = [Op(26, 48, "×"), Op(50, 48, "+"), Op(50, 37, "×"), Op(76, 36, "tanh"), Op(76, 24, "×")]
-    top, bus = 48, 10
+    boxes = [Box("forget_gate", 22, 24, "σ", "f"), Box("input_gate", 36, 24, "σ", "i"),
+             Box("cell_candidate", 50, 24, "tanh", "g"), Box("output_gate", 64, 24, "σ", "o")]
+    ops = [Op(22, 48, "×"), Op(50, 48, "+"), Op(50, 37, "×"), Op(78, 36, "tanh"), Op(78, 24, "×")]
+    top, bus, up = 48, 10, 95  # the c line, the h line, where h_t leaves the cell upwards
     wires = [
-        Wire(((0, top), (23.5, top)), "cell_state_prev", "c{prev}", (1, top + 3.5)),
-        Wire(((28.5, top), (47.5, top)), arrow=False),
-        Wire(((52.5, top), (100, top)), "cell_state", "cₜ", (84, top + 3.5)),
-        Wire(((0, bus), (64, bus)), "hidden_state_prev", "h{prev}", (1, bus - 4), arrow=False),
+        Wire(((0, top), (19.5, top)), "cell_state_prev", "c{prev}", (1, top + 3.5)),
+        Wire(((24.5, top), (47.5, top)), arrow=False),
+        Wire(((52.5, top), (100, top)), "cell_state", "cₜ", (81, top + 3.5)),
+        Wire(((0, bus), (66, bus)), "hidden_state_prev", "h{prev}", (1, bus - 4), arrow=False),
         Wire(((12, -4), (12, bus)), "x", "xₜ", (13, -2), arrow=False),
-        Wire(((26, bus), (26, 24 - BOX_H / 2)), arrow=True),
-        Wire(((38, bus), (38, 24 - BOX_H / 2)), arrow=True),
+        Wire(((22, bus), (22, 24 - BOX_H / 2)), arrow=True),
+        Wire(((36, bus), (36, 24 - BOX_H / 2)), arrow=True),
         Wire(((50, bus), (50, 24 - BOX_H / 2)), arrow=True),
-        Wire(((62, bus), (62, 24 - BOX_H / 2)), arrow=True),
-        Wire(((26, 24 + BOX_H / 2), (26, top - 2.5)), "forget_gate", "f", (27, 38)),
-        Wire(((38, 24 + BOX_H / 2), (38, 37), (47.5, 37)), "input_gate", "i", (30.5, 33.5)),
-        Wire(((50, 24 + BOX_H / 2), (50, 34.5)), "cell_candidate", "g", (51, 30.5)),
+        Wire(((64, bus), (64, 24 - BOX_H / 2)), arrow=True),
+        Wire(((22, 24 + BOX_H / 2), (22, top - 2.5)), "forget_gate", "f", (22, 31.5), anchor="center"),
+        Wire(((36, 24 + BOX_H / 2), (36, 37), (47.5, 37)), "input_gate", "i", (36, 31.5), anchor="center"),
+        Wire(((50, 24 + BOX_H / 2), (50, 34.5)), "cell_candidate", "g", (50, 31.5), anchor="center"),
         Wire(((50, 39.5), (50, top - 2.5)), arrow=True),
-        Wire(((76, top), (76, 36 + 2.5)), arrow=True),
-        Wire(((76, 36 - 2.5), (76, 24 + 2.5)), "tanh_cell_state", "tanh cₜ", (79, 31)),
-        Wire(((62 + BOX_W / 2, 24), (73.5, 24)), "output_gate", "o", (66, 29)),
-        Wire(((76, 24 - 2.5), (76, bus), (100, bus)), "hidden_state", "hₜ", (84, bus - 4)),
-        Wire(((88, bus), (88, 60)), arrow=True),
+        Wire(((78, top), (78, 36 + OP_R["tanh"])), arrow=True),
+        Wire(((78, 36 - OP_R["tanh"]), (78, 24 + 2.5)), "tanh_cell_state", "tanh cₜ<br>", (81, 28)),
+        Wire(((64 + BOX_W / 2, 24), (75.5, 24)), "output_gate", "o", (64, 31.5), anchor="center"),
+        Wire(((78, 24 - 2.5), (78, bus), (100, bus)), "hidden_state", "hₜ", (81, bus - 4)),
+        Wire(((up, bus), (up, 60)), arrow=True),
     ]
     return boxes, ops, wires
 
 
 def _layout_gru():
-    boxes = [Box("update_gate", 24, 24, "σ", "z"), Box("reset_gate", 40, 24, "σ", "r"),
-             Box("candidate", 66, 24, "tanh", "n")]
-    ops = [Op(54, 24, "×"), Op(58, 48, "×"), Op(70, 40, "1−"), Op(80, 36, "×"), Op(80, 48, "+")]
-    top, bus = 48, 10
+    boxes = [Box("update_gate", 22, 24, "σ", "z"), Box("reset_gate", 36, 24, "σ", "r"),
+             Box("candidate", 62, 24, "tanh", "n")]
+    ops = [Op(50, 24, "×"), Op(56, 48, "×"), Op(72, 40, "1−"), Op(84, 32, "×"), Op(84, 48, "+")]
+    top, bus, up = 48, 10, 95
     wires = [
-        Wire(((0, top), (55.5, top)), "hidden_state_prev", "h{prev}", (1, top + 3.5)),
-        Wire(((60.5, top), (77.5, top)), arrow=True),
-        Wire(((82.5, top), (100, top)), "hidden_state", "hₜ", (86, top + 3.5)),
-        Wire(((90, top), (90, 60)), arrow=True),
-        Wire(((8, top), (8, bus), (66, bus)), arrow=False),
-        Wire(((16, -4), (16, bus)), "x", "xₜ", (17, -2), arrow=False),
-        Wire(((24, bus), (24, 24 - BOX_H / 2)), arrow=True),
-        Wire(((40, bus), (40, 24 - BOX_H / 2)), arrow=True),
-        Wire(((54, bus), (54, 24 - 2.5)), arrow=True),
-        Wire(((66, bus), (66, 24 - BOX_H / 2)), arrow=True),
-        Wire(((40, 24 + BOX_H / 2), (40, 33), (54, 33), (54, 24 + 2.5)), "reset_gate", "r", (41, 35.5)),
-        Wire(((54 + 2.5, 24), (66 - BOX_W / 2, 24)), arrow=True),
-        Wire(((24, 24 + BOX_H / 2), (24, 40), (58, 40), (58, top - 2.5)), "update_gate", "z", (25, 43)),
-        Wire(((58, 40), (70 - 2.5, 40)), arrow=True),
-        Wire(((70 + 2.5, 40), (80 - 2.5, 37.5)), "one_minus_update", "1−z", (60.5, 44)),
-        Wire(((66, 24 + BOX_H / 2), (66, 30), (80, 30), (80, 36 - 2.5)), "candidate", "n", (67, 33.5)),
-        Wire(((80, 36 + 2.5), (80, top - 2.5)), arrow=True),
+        Wire(((0, top), (53.5, top)), "hidden_state_prev", "h{prev}", (1, top + 3.5)),
+        Wire(((58.5, top), (81.5, top)), arrow=True),
+        Wire(((86.5, top), (100, top)), "hidden_state", "hₜ", (101, top - 4.5), anchor="right"),
+        Wire(((up, top), (up, 60)), arrow=True),
+        Wire(((8, top), (8, bus), (62, bus)), arrow=False),
+        Wire(((14, -4), (14, bus)), "x", "xₜ", (15, -2), arrow=False),
+        Wire(((22, bus), (22, 24 - BOX_H / 2)), arrow=True),
+        Wire(((36, bus), (36, 24 - BOX_H / 2)), arrow=True),
+        Wire(((50, bus), (50, 24 - 2.5)), arrow=True),
+        Wire(((62, bus), (62, 24 - BOX_H / 2)), arrow=True),
+        Wire(((36, 24 + BOX_H / 2), (36, 32), (50, 32), (50, 24 + 2.5)), "reset_gate", "r", (43, 32), anchor="center"),
+        Wire(((50 + 2.5, 24), (62 - BOX_W / 2, 24)), arrow=True),
+        Wire(((22, 24 + BOX_H / 2), (22, 40), (56, 40), (56, top - 2.5)), "update_gate", "z", (29, 40), anchor="center"),
+        Wire(((56, 40), (72 - 2.5, 40)), arrow=True),
+        Wire(((72, 40 - 2.5), (72, 32), (84 - 2.5, 32)), "one_minus_update", "1−z", (70.5, 34), anchor="right"),
+        Wire(((62 + BOX_W / 2, 24), (84, 24), (84, 32 - 2.5)), "candidate", "n", (75.5, 24), anchor="center"),
+        Wire(((84, 32 + 2.5), (84, top - 2.5)), arrow=True),
     ]
     return boxes, ops, wires
 
@@ -168,12 +175,13 @@ LAYOUTS = {"LSTM": _layout_lstm, "GRU": _layout_gru, "RNN": _layout_rnn}
 
 def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direction: int = 0,
                 focus: str | None = None, nonlinearity: str = "tanh", unit: int = 0,
-                step: int = 0, lang: str | None = None) -> dict:
+                step: int = 0, lang: str | None = None, height: int = HEIGHT) -> dict:
     """One cell at one step, with ``wires`` (``stepping.wire_values``) written on its wires.
 
     cell: "RNN" | "LSTM" | "GRU"; token: the raw token at this step (escaped here);
     direction: 1 mirrors the drawing (the backward state enters from the right);
-    focus: the quantity to outline (a gate, "cell_state" or "hidden_state").
+    focus: the quantity to outline (a gate, "cell_state" or "hidden_state");
+    height: px, ``LESSON_HEIGHT`` for lesson mode's wider column and 4/3 larger text.
     """
     if cell not in LAYOUTS:
         raise ValueError(f"cell must be one of {', '.join(LAYOUTS)}, got {cell!r}")
@@ -207,12 +215,12 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
                 text = f"{symbol} = {fmt(values.get(w.key))}"
             x = mx(w.at[0])
             notes.append(dict(x=x, y=w.at[1], text=text, showarrow=False, xref="x", yref="y",
-                              xanchor=("right" if direction == 1 else "left"),
-                              font=dict(size=FONT, color=FOCUS if hot else "#111111"),
-                              bgcolor="rgba(255,255,255,0.85)", name=f"wire:{w.key}"))
+                              xanchor=MIRROR[w.anchor] if direction == 1 else w.anchor,
+                              font=dict(size=WIRE_FONT, color=palette.FOCUS_INK if hot else "#111111"),
+                              bgcolor="rgba(255,255,255,0.95)", name=f"wire:{w.key}"))  # ≥ 4.5:1 on a dark page too
     for op in ops:
         x = mx(op.x)
-        r = 2.5 if op.label in ("×", "+", "1−") else 3.2
+        r = OP_R.get(op.label, 2.5)
         shapes.append(dict(type="circle", x0=x - r, x1=x + r, y0=op.y - r, y1=op.y + r,
                            line=dict(color=BOX_LINE, width=1.5), fillcolor="#fff4cc"))
         # explicit ink: the theme's text colour is light in dark mode, invisible on the pale node
@@ -236,8 +244,10 @@ def cell_figure(cell: str, wires: Mapping[str, float], *, token: str = "", direc
         title=dict(text=t("step_through.diagram_title", lang=lang, cell=cell, step=step, unit=unit, arrow=arrow),
                    font=dict(size=palette.FONT_HEADING), x=0, xanchor="left"),
         xaxis=dict(range=[-2, 102], visible=False, fixedrange=True),
-        yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1),
-        height=350, margin=dict(l=5, r=5, t=40, b=5), template=finished.TEMPLATE_NONE, showlegend=False,
+        # x and y on one scale; the drawing hangs from the top of its box (no empty band under the title)
+        yaxis=dict(range=[-7, 61], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1,
+                   constrain="domain", constraintoward="top"),
+        height=height, margin=dict(l=5, r=5, t=50, b=5), template=finished.TEMPLATE_NONE, showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
     return finished.finished([], layout)
@@ -279,19 +289,21 @@ def chain_figure(tokens: Sequence[str], h: Sequence[np.ndarray], *, step: int, u
                 a, b = (x + W / 2, x + gap - W / 2) if d == 0 else (x + gap - W / 2, x + W / 2)
                 notes.append(dict(x=b, y=y, ax=a, ay=y, xref="x", yref="y", axref="x", ayref="y", text="",
                                   showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=WIRE))
-            if d == 0:
-                notes.append(dict(x=x, y=y - Hc / 2 - 3.2, text=plot_text(tokens[pos], 8),
-                                  showarrow=False, font=dict(size=palette.FONT_LEGEND, color=FOCUS if here else "#111111")))
+            if d == 0:  # under the boxes, on the page: in the theme's text colour (dark or light page)
+                notes.append(dict(x=x, y=y - Hc / 2 - 3.2, text=plot_text(tokens[pos], 8), showarrow=False,
+                                  font=dict(size=palette.FONT_LEGEND, weight="bold" if here else "normal"),
+                                  name=f"token:{pos}"))
         label = (t("figures.forward", lang=lang) if d == 0 else t("figures.backward", lang=lang)) if rows > 1 else ""
-        if label:
+        if label:  # left of the row, inside the plot: the range below starts far enough left for it
             notes.append(dict(x=-3, y=y, text=label, showarrow=False, xanchor="right", font=dict(size=palette.FONT_TICK)))
     width = 6 + (hi - lo - 1) * gap + W
     layout = dict(
         shapes=shapes, annotations=notes,
         title=dict(text=t("step_through.chain_title", lang=lang, unit=unit), font=dict(size=palette.FONT_LABEL), x=0, xanchor="left"),
-        xaxis=dict(range=[-14 if rows > 1 else -1, max(width + 1, 60)], visible=False, fixedrange=True),
+        xaxis=dict(range=[-25 if rows > 1 else -1, max(width + 1, 60)], visible=False, fixedrange=True),
         yaxis=dict(range=[-1, 8 + (rows - 1) * 11 + 4], visible=False, fixedrange=True),
-        height=120 + 70 * rows, margin=dict(l=5, r=5, t=40, b=5), template=finished.TEMPLATE_NONE, showlegend=False,
+        height=140 + 70 * rows, margin=dict(l=5, r=5, t=60, b=5),  # t=60: a two-line title
+        template=finished.TEMPLATE_NONE, showlegend=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
     return finished.finished([], layout)

@@ -99,10 +99,12 @@ def heatmap_spec(
     zrange: tuple[float, float] | None = None,
     lang: str | None = None,
     outline: str = palette.OUTLINE,
+    max_labels: int = MAX_TICK_LABELS,
 ) -> dict:
     """One quantity of one layer as a plain Plotly figure dict (``{"data": [...], "layout": {...}}``).
 
-    Same arguments as :func:`heatmap_figure`. Why a dict: building a ``go.Figure`` property by
+    Same arguments as :func:`heatmap_figure`, and ``max_labels``: at most this many token labels
+    on the axis (every k-th beyond it; a heatmap in a narrow column passes fewer). Why a dict: building a ``go.Figure`` property by
     property runs Plotly's validator on every key (~9 ms per heatmap, 75 % of a Gate Explorer rerun
     in bench/bench_load.py); writing the dict takes ~0.1 ms. Every key here is checked once by the
     tests (``go.Figure(spec)`` with validation on), not on every rerun. ``z`` stays a float32
@@ -131,7 +133,7 @@ def heatmap_spec(
     layout: dict = {}
     gap = 0.12 if n > 1 else 0.0
     height_each = (1.0 - gap * (n - 1)) / n
-    thin = steps > MAX_TICK_LABELS
+    thin = steps > max_labels  # a chart in a narrow column passes a smaller budget
     for d, values in enumerate(panels):
         suffix = "" if d == 0 else str(d + 1)  # Plotly names axes x, x2, y, y2, ...
         units = values.shape[1]
@@ -161,7 +163,7 @@ def heatmap_spec(
             # sentence would print 400 overlapping words. The heatmap's own axis keeps the full tick
             # text (the hover label reads it) with labels hidden; an overlaid axis shows every k-th
             # token. An axis without a trace is not drawn: one invisible point carries it.
-            every = math.ceil(steps / MAX_TICK_LABELS)
+            every = math.ceil(steps / max_labels)
             overlay = f"x{n + d + 1}"
             overlays.append(dict(type="scatter", x=[0], y=[0], xaxis=overlay, yaxis=f"y{suffix}",
                                  mode="markers", marker=dict(opacity=0), hoverinfo="skip", showlegend=False))
@@ -248,6 +250,7 @@ def layer_specs(
     lang: str | None = None,
     outline: str = palette.OUTLINE,
     encode: bool = True,
+    max_labels: int = MAX_TICK_LABELS,
 ) -> list[list[tuple[str, dict]]]:
     """:func:`layer_figures` as finished figure dicts. encode: ``z`` already a base64 typed array
     (:func:`typed_array`), so nothing is left for Plotly to convert and ``ui.charts.show`` can hand
@@ -265,7 +268,7 @@ def layer_specs(
         for name in quantities:
             spec = heatmap_spec(name, [arrays[name, layer, d] for d in range(num_directions)], tokens,
                                 layer=layer, step=step, unit=unit, zrange=ranges[name], lang=lang,
-                                outline=outline)
+                                outline=outline, max_labels=max_labels)
             for trace in spec["data"] if encode else ():
                 if trace["type"] == "heatmap":
                     trace["z"] = typed_array(trace["z"])

@@ -162,17 +162,28 @@ def diagram(shape: str, n_in: int = 4, n_out: int | None = None, cap: int = MAX_
 _SYMBOL = {"input": "x", "cell": "h", "encoder": "h", "decoder": "s", "output": "y", "context": "c"}
 
 
-def _label(node: Node, inputs: Sequence[str] | None, outputs: Sequence[str] | None) -> str:
-    """Inside the box: the symbol with its step; the real token, escaped, when one is given."""
+def _token(node: Node, inputs: Sequence[str] | None, outputs: Sequence[str] | None) -> str | None:
+    """The real token drawn in this node's box (raw), if any."""
+    tokens = inputs if node.kind == "input" else outputs if node.kind == "output" else None
+    return tokens[node.step] if tokens is not None and node.step < len(tokens) else None
+
+
+def _label(node: Node, inputs: Sequence[str] | None, outputs: Sequence[str] | None, chars: int = 8) -> str:
+    """Inside the box: the symbol with its step; the real token, escaped and cut to ``chars``
+    characters (the box's width), when one is given."""
     sym = _SYMBOL[node.kind]
     if node.kind == "context":
         return f"<b>{sym}</b>"
     sub = f"<sub>{node.step + 1}</sub>"
-    if node.kind == "input" and inputs is not None and node.step < len(inputs):
-        return f"{sym}{sub}<br><b>{display_token(inputs[node.step], 8)}</b>"
-    if node.kind == "output" and outputs is not None and node.step < len(outputs):
-        return f"{sym}{sub}<br><b>{display_token(outputs[node.step], 8)}</b>"
-    return f"{sym}{sub}"
+    token = _token(node, inputs, outputs)
+    return f"{sym}{sub}" if token is None else f"{sym}{sub}<br><b>{display_token(token, chars)}</b>"
+
+
+def box_chars(columns: float) -> int:
+    """How many characters of a token fit a box when ``columns`` columns share the chart's width.
+    A box is 0.8 of a column; at 1280×720 the page gives the chart ≥ ~800 px, a bold 15 px character
+    (20 px in lesson mode, on ~1080 px) takes ~9 px: about 70 / columns characters, 3 to 8."""
+    return max(3, min(8, int(70 / max(columns, 1.0))))
 
 
 def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
@@ -184,15 +195,19 @@ def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[st
     becomes markup). The figure's ``meta`` holds the ids of the read outputs, for tests and readers.
     """
     shapes, notes = [], []  # collected, then written once: add_shape / add_annotation per item is ~10× slower
-    half_w, half_h = 0.36, 0.28
+    half_w, half_h = 0.4, 0.28
+    xs = [n.x for n in d.nodes] + d.gaps
+    chars = box_chars(max(xs) - min(xs) + 1.2)
     for n in d.nodes:
         colour = COLOURS["read" if n.read else "unread"] if n.kind == "output" else COLOURS[n.kind]
         dash = "solid" if (n.kind != "output" or n.read) else "dot"
         shapes.append(dict(type="rect", x0=n.x - half_w, x1=n.x + half_w, y0=n.y - half_h, y1=n.y + half_h,
                            line=dict(color="#333333" if n.read else "#999999", width=2, dash=dash),
-                           fillcolor=colour, opacity=1.0 if n.read else 0.6, layer="below"))
-        notes.append(dict(x=n.x, y=n.y, text=_label(n, inputs, outputs), showarrow=False,
-                          font=dict(size=palette.FONT_LABEL, color="#111111" if n.read else "#777777")))
+                           fillcolor=colour, layer="below"))  # opaque: its text reads on a dark page too
+        token = _token(n, inputs, outputs)
+        whole = dict(hovertext=display_token(token, 40)) if token is not None and len(token) > chars else {}
+        notes.append(dict(x=n.x, y=n.y, text=_label(n, inputs, outputs, chars), showarrow=False, **whole,
+                          font=dict(size=palette.FONT_LABEL, color="#111111" if n.read else "#555555")))
     pos = {n.id: (n.x, n.y) for n in d.nodes}
     for e in d.edges:
         (x0, y0), (x1, y1) = pos[e.src], pos[e.dst]
@@ -204,13 +219,12 @@ def figure(d: Diagram, inputs: Sequence[str] | None = None, outputs: Sequence[st
             x0, y0, x1, y1 = x0 + half_w * 0.6, y0 - half_h, x1 - half_w * 0.6, y1 + half_h
         else:                        # context: c to every decoder cell, from below the boxes
             x0, y0, x1, y1 = x0, y0 - half_h, x1 - half_w * 0.5, y1 - half_h
-        colour = {"context": COLOURS["context"], "feedback": "#0072B2"}.get(e.kind, "#333333")
+        colour = {"context": COLOURS["context"], "feedback": "#0072B2"}.get(e.kind, "#7f7f7f")  # ≥ 3:1 on both themes
         notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2 if e.kind != "context" else 1.5,
                           arrowcolor=colour, text="", opacity=0.9 if e.kind != "feedback" else 0.7))
     for gx in d.gaps:
-        notes.append(dict(x=gx, y=1, text="…", showarrow=False, font=dict(size=palette.FONT_BIG, color="#555555")))
-    xs = [n.x for n in d.nodes] + d.gaps
+        notes.append(dict(x=gx, y=1, text="…", showarrow=False, font=dict(size=palette.FONT_BIG)))  # theme text colour
     layout = dict(
         shapes=shapes, annotations=notes,
         xaxis=dict(visible=False, range=[min(xs) - 0.6, max(xs) + 0.6], fixedrange=True),

@@ -72,7 +72,7 @@ def _curves_layout(chance: float | None, total_steps: int | None, lang: str, hei
     fig.update_yaxes(range=[-0.02, 1.02], title=dict(text=t("lab.accuracy", lang=lang), font=FONT),
                      tickfont=FONT, gridcolor="#e5e5e5", row=1, col=1)
     fig.update_yaxes(type="log", title=dict(text=t("lab.loss", lang=lang), font=FONT), tickfont=FONT,
-                     gridcolor="#e5e5e5", row=2, col=1)
+                     gridcolor="#e5e5e5", row=2, col=1, nticks=3)  # a short panel: 3 labels never touch
     fig.update_layout(height=height, **LAYOUT)
     return fig.to_dict()["layout"]
 

@@ -46,9 +46,10 @@ def scale_for(name: str) -> list[list]:
 
 # ----------------------------------------------------------------------------- named colours
 FOCUS = "#d95f02"  # orange (ColorBrewer Dark2): the gate / unit in focus, everywhere on the page
+FOCUS_INK = "#b34700"  # the same orange, darker, for text on white: 5.5:1 (FOCUS itself is 3.7:1)
 OUTLINE = "#000000"  # step / unit outline on a light page; pages pass "#ffffff" on a dark one
 NO_VALUE = "rgb(204, 204, 204)"  # a cell without a value (not traced, nan): neutral grey
-INK_DARK, INK_LIGHT = "#111111", "#ffffff"  # text on light / dark fills
+INK_DARK, INK_LIGHT = "#000000", "#ffffff"  # text on light / dark fills: one of them is ≥ 4.5:1 on any fill
 HOVER = dict(bgcolor="white", bordercolor="#555555")
 # One colour per cell kind, the same on every page (Okabe–Ito).
 CELL_COLOURS = {"RNN": "#D55E00", "LSTM": "#0072B2", "Bi-LSTM": "#56B4E9", "GRU": "#009E73",
@@ -77,7 +78,8 @@ def colorbar(sequential: bool, lang: str | None = None, **extra) -> dict:
     "red > 0 / blue < 0" for signed quantities), horizontal title (never rotated CJK)."""
     key = "figures.colorbar_gate" if sequential else "figures.colorbar_signed"
     return dict(title=dict(text=t(key, lang=lang), side="top", font=dict(size=FONT_COLORBAR)),
-                thickness=10, outlinewidth=0, tickfont=dict(size=FONT_COLORBAR)) | extra
+                thickness=10, outlinewidth=0, tickfont=dict(size=FONT_COLORBAR),
+                ticklabelposition="outside bottom") | extra
 
 
 _FONT_KEYS = ("font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "titlefont")
@@ -135,7 +137,23 @@ def value_colours(name: str, values, zrange: tuple[float, float]) -> list[str]:
     return out
 
 
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of "rgb(r, g, b)" or "#rrggbb"."""
+    if colour.startswith("#"):
+        channels = [int(colour[k:k + 2], 16) for k in (1, 3, 5)]
+    else:
+        channels = [float(v) for v in colour[colour.index("(") + 1:-1].split(",")[:3]]
+    linear = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; text needs ≥ 4.5)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 def ink(fill: str) -> str:
-    """Black or white text, whichever reads better on ``fill`` ("rgb(r, g, b)")."""
-    r, g, b = (float(v) for v in fill[fill.index("(") + 1:-1].split(",")[:3])
-    return INK_DARK if 0.299 * r + 0.587 * g + 0.114 * b > 140 else INK_LIGHT
+    """Black or white text, whichever contrasts more with ``fill`` ("rgb(r, g, b)" or "#rrggbb").
+    By WCAG luminance, so the better of the two is always ≥ 4.5:1 (the worst fill gives ~4.6)."""
+    return INK_DARK if contrast(INK_DARK, fill) >= contrast(INK_LIGHT, fill) else INK_LIGHT

@@ -18,6 +18,7 @@ recurrent neural networks" (2013) — the gradient-norm picture.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -182,8 +183,9 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
                                         title=dict(text=t("compare_cells.left_axis", low=LOW, lang=lang), font=dict(size=palette.FONT_TICK))))
             finished.merge(y_axis, dict(range=[-0.03, 1.03], fixedrange=True, dtick=0.5,
                                         title=dict(text=t("compare_cells.right_axis", high=HIGH, lang=lang), font=dict(size=palette.FONT_TICK))))
-    finished.merge(layout, dict(height=330 * len(families) + 40, margin=dict(l=60, r=10, t=40, b=50),
-                                legend=dict(orientation="h", y=-0.12 if len(families) == 1 else -0.07, x=0),
+    # the legend under the x-axis titles (their height grows 4/3 in lesson mode), never over them
+    finished.merge(layout, dict(height=330 * len(families) + 70, margin=dict(l=60, r=10, t=40, b=80),
+                                legend=dict(orientation="h", y=-0.2 if len(families) == 1 else -0.1, yanchor="top", x=0),
                                 **FINISHED_LAYOUT))
     return finished.finished(data, layout)
 
@@ -237,11 +239,15 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
         ticks = {}
         if positive.size and decades < 2:
             ticks = one_two_five_ticks(positive.min(), positive.max())
+        # at most ~9 decade labels: 16 px superscripts (lesson mode) need ~32 px each on a 310 px axis
+        every = max(1, math.ceil(decades / 9))
         finished.merge(layout[finished.axis_key(y_id)], dict(type="log", exponentformat="power", showgrid=True,
-                                                            gridcolor="#E5E5E5", fixedrange=True, **(ticks or {"dtick": 1})))
+                                                            gridcolor="#E5E5E5", fixedrange=True, **(ticks or {"dtick": every})))
     finished.merge(layout["yaxis"], dict(title=dict(text=t("gradients.norm_axis", lang=lang), font=dict(size=palette.FONT_TICK))))
-    finished.merge(layout, dict(height=460, margin=dict(l=60, r=10, t=80, b=70),
-                                legend=dict(orientation="h", y=1.2, x=0.5, xanchor="center", font=dict(size=palette.FONT_LABEL)),
+    # the legend's bottom edge well above the panel titles (both 4/3 taller in lesson mode)
+    finished.merge(layout, dict(height=475, margin=dict(l=60, r=10, t=95, b=70),
+                                legend=dict(orientation="h", y=1.2, yanchor="bottom", x=0.5, xanchor="center",
+                                            font=dict(size=palette.FONT_LABEL)),
                                 **FINISHED_LAYOUT))
     for note in layout["annotations"]:  # the panel titles (theme text colour: light or dark page)
         finished.merge(note, dict(font=dict(size=palette.FONT_LABEL)))
@@ -250,6 +256,9 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
 
 # --------------------------------------------------------------------------- PyTorch shapes
 
+
+
+BAND = 0.8  # rows of free space above and below output's heatmap, for the h_n labels
 
 
 def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out: int,
@@ -281,8 +290,10 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
     arrows = ("→", "←")
     ticktext = [f"{k} · {t('pytorch_shapes.layer_short', lang=lang, layer=k // directions + 1)}"
                 + (f" {arrows[k % directions]}" if directions == 2 else "") for k in range(rows_h)]
+    # a free band of BAND rows above and below output's rows holds the "= h_n[k]" labels, so they
+    # never cover a value (y grows downwards, as autorange="reversed" would draw it)
     finished.merge(layout["yaxis"], dict(tickmode="array", tickvals=list(range(L)), ticktext=[f"t={i}" for i in range(L)],
-                                         autorange="reversed", fixedrange=True,
+                                         range=[L - 0.5 + BAND, -0.5 - BAND], fixedrange=True,
                                          title=dict(text=t("pytorch_shapes.axis_position", lang=lang), font=dict(size=palette.FONT_TICK))))
     finished.merge(layout["yaxis2"], dict(tickmode="array", tickvals=list(range(rows_h)), ticktext=ticktext,
                                           autorange="reversed", fixedrange=True))
@@ -303,15 +314,16 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
                            line=dict(line), xref="x", yref="y"))
         shapes.append(dict(type="rect", x0=-0.5, x1=hidden_out - 0.5, y0=e.h_n_index - 0.5, y1=e.h_n_index + 0.5,
                            line=dict(line), xref="x2", yref="y2"))
-        notes.append(dict(x=lo + (hidden_out - 1) / 2, y=position, xref="x", yref="y",
-                          yshift=-22 if (e.direction == 0 and L > 1) else 22, showarrow=False,
-                          text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color=colour),
-                          bgcolor="rgba(255,255,255,0.85)"))
+        below = e.direction == 0 and L > 1  # the last row's label under it, the first row's above it
+        notes.append(dict(x=lo + (hidden_out - 1) / 2, y=position + (0.5 + BAND / 2) * (1 if below else -1),
+                          xref="x", yref="y", showarrow=False,
+                          text=f"<b>= {e.h_n_text}</b>", font=dict(size=palette.FONT_LEGEND, color="#111111"),
+                          bgcolor="rgba(255,255,255,0.85)", bordercolor=colour, borderwidth=2))  # pink text read 3:1
     if shapes:
         layout["shapes"] = shapes
     finished.merge(layout, dict(coloraxis=dict(colorscale=DIVERGING_SCALE, cmin=zmin, cmax=zmax,
-                                               colorbar=palette.colorbar(False, lang)),
-                                height=int(min(520, 170 + 34 * max(L, rows_h))), margin=dict(l=70, r=10, t=50, b=60),
+                                               colorbar=palette.colorbar(False, lang, nticks=3)),  # 3 ticks: a short bar
+                                height=int(min(580, 170 + 34 * (max(L, rows_h) + 2 * BAND))), margin=dict(l=70, r=10, t=50, b=60),
                                 **FINISHED_LAYOUT))
     return finished.finished(data, layout)
 
@@ -349,12 +361,13 @@ def context_figure(c: np.ndarray, lang: str | None = None) -> dict:
     c = np.asarray(c, dtype=np.float32).reshape(1, -1)
     zmin, zmax = value_range("hidden_state", [c])
     data = [dict(type="heatmap", z=_f32(c), colorscale=DIVERGING_SCALE, zmin=zmin, zmax=zmax, xgap=1,
-                 colorbar=palette.colorbar(False, lang, len=1.2),
+                 # a one-row strip: a short bar, so its two ends only (labels stacked up)
+                 colorbar=palette.colorbar(False, lang, len=1.2, tickvals=[zmin, zmax]),
                  hovertemplate="c[%{x}] = %{z:.4f}<extra></extra>")]
     layout = dict(yaxis=dict(visible=False, fixedrange=True),
                   xaxis=dict(title=dict(text=t("io_shapes.c_axis", lang=lang, size=c.shape[1]), font=dict(size=palette.FONT_TICK)),
                              fixedrange=True, showgrid=False),
-                  height=140, margin=dict(l=20, r=10, t=10, b=45), **FINISHED_LAYOUT)
+                  height=200, margin=dict(l=20, r=10, t=10, b=60), **FINISHED_LAYOUT)  # ticks and title apart at 4/3
     return finished.finished(data, layout)
 
 

@@ -10,6 +10,9 @@ and ``scripts/projector_screens.py``.
 - ``clipped``: visible chart texts whose box sticks out of their chart by more than ``SLACK`` px;
 - ``untitled_colorbars``: colour bars without a title;
 - ``contrast``: the lowest WCAG contrast of axis text (ticks, axis and chart titles) against the page;
+- ``low_contrast``: annotation texts (diagram labels, notes) below WCAG 4.5:1 against what is under
+  them: their own label box, else the filled shapes under their centre, else the page;
+- ``chips``: the lowest contrast of the Neuron view's coloured text chips (text on its fill), None without;
 - ``not_found``: whether Streamlit's "Page not found" dialog is open.
 """
 
@@ -32,7 +35,18 @@ MEASURE_JS = """(slack) => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
   const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
                      return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const bg = lum(rgb(getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor));
+  const page = rgb(getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor);
+  const bg = lum(page);
+  const ratioOf = (a, b) => { const [x, y] = [lum(a), lum(b)]; return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const alpha = s => { const m = (s.match(/[\\d.]+/g) || []); return m.length > 3 ? Number(m[3]) : 1; };
+  const over = (colour, a, under) => colour.map((v, i) => v * a + under[i] * (1 - a));
+  const filled = (e, st) => st.fill && st.fill !== 'none' ? [rgb(st.fill), alpha(st.fill) * parseFloat(st.fillOpacity || 1) * parseFloat(st.opacity || 1)] : null;
+  out.low_contrast = [];
+  out.chips = null;
+  document.querySelectorAll('[data-testid="rv-neuron-text"] .tv').forEach(chip => {
+    const st = getComputedStyle(chip);
+    const ratio = ratioOf(rgb(st.color), over(rgb(st.backgroundColor), alpha(st.backgroundColor), page));
+    if (out.chips === null || ratio < out.chips[0]) out.chips = [Math.round(ratio * 100) / 100, chip.textContent]; });
   if (plots.length) out.top = Math.round(plots[0].getBoundingClientRect().top + window.scrollY);
   plots.forEach((plot, k) => {
     const frame = plot.getBoundingClientRect();
@@ -44,6 +58,19 @@ MEASURE_JS = """(slack) => {
       const fg = lum(rgb(getComputedStyle(e).fill));
       const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
       if (out.contrast === null || ratio < out.contrast[0]) out.contrast = [Math.round(ratio * 100) / 100, e.textContent.slice(0, 30)];
+    });
+    const shapes = [...plot.querySelectorAll('.shapelayer path')].map(p => [p.getBoundingClientRect(), filled(p, getComputedStyle(p))])
+                     .filter(([, f]) => f);
+    plot.querySelectorAll('g.annotation').forEach(g => {
+      const e = g.querySelector('text');
+      if (!e || !visible(e)) return;
+      const r = e.getBoundingClientRect(), cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+      let under = page;
+      shapes.forEach(([b, [colour, a]]) => { if (cx >= b.left && cx <= b.right && cy >= b.top && cy <= b.bottom) under = over(colour, a, under); });
+      const label = g.querySelector('rect.bg'), f = label && filled(label, getComputedStyle(label));
+      if (f) under = over(f[0], f[1], under);
+      const ratio = ratioOf(rgb(getComputedStyle(e).fill), under);
+      if (ratio < 4.5) out.low_contrast.push({chart: k, text: e.textContent.slice(0, 40), ratio: Math.round(ratio * 100) / 100});
     });
     const boxes = texts.map(e => {
       const r = e.getBoundingClientRect();

@@ -8,12 +8,19 @@ language and mode once, to keep the run short on two cores — and measured (tes
 - every chart text (ticks, colour bars, axis and chart titles, annotations, diagram labels) has a
   computed font size ≥ 12 px, ≥ 16 px in lesson mode;
 - the first chart starts on the first screen (its top edge < 720 px);
-- every colour bar has a title; axis text contrasts with the page (WCAG ≥ 4.5) in both themes.
+- every colour bar has a title; axis text contrasts with the page (WCAG ≥ 4.5) in both themes;
+- no two chart texts of one chart overlap (getBoundingClientRect, more than projector.SLACK px both
+  ways; hover labels excluded) and none sticks out of its chart: diagram labels, ticks, titles,
+  colour bars, legends, in both languages and lesson mode;
+- every diagram label contrasts ≥ 4.5:1 with what is under it (its label box, the filled shape under
+  it, else the page: the Learn chain's tokens were dark on the dark page), and so do the Neuron
+  view's coloured text chips.
 
-And on the Step-through page, Next and Play do not move the diagram. Screenshots of every visit:
-artifacts/projector_<theme>_<lang>[_lesson]_<page>.png; all numbers: artifacts/projector.json, which
-also lists overlapping and clipped chart texts (not asserted yet: the Step-through, I/O-shapes and
-PyTorch-shapes diagrams still have some; issue 12).
+Two second looks are measured the same way: Step through on the GRU, I/O shapes on N→M (EXTRA_VISITS).
+
+And on the Step-through page, Next and Play move neither the diagram nor the first chart (±2 px), in
+normal and lesson mode. Screenshots of every visit: artifacts/projector_<theme>_<lang>[_lesson]_<page>.png;
+all numbers: artifacts/projector.json.
 """
 
 from __future__ import annotations
@@ -30,6 +37,12 @@ NORMAL_PX, LESSON_PX = 12, 16
 FOLD_PX = VIEWPORT["height"]
 CHARTLESS = {"your-model"}  # the upload page draws charts only after an upload
 MIN_CONTRAST = 4.5
+# Token labels placed along data trajectories (State space's PCA plot) overlap where the states do;
+# placing them apart needs a label-placement pass (issue 14's page, rebuilt concurrently): measured,
+# listed in artifacts/projector.json, not asserted.
+OVERLAPS_NOT_ASSERTED = {"state-space"}
+# Second looks at the busiest diagrams: the GRU cell and the encoder-decoder with its words.
+EXTRA_VISITS = [("step-through", "model=sentiment-gru"), ("io-shapes", "io_shape=N%E2%86%92M")]
 
 
 def combo_name(theme: str, lang: str, lesson: bool) -> str:
@@ -57,6 +70,10 @@ def measured(streamlit_server):
                               chart=path not in CHARTLESS)
                     results[name, path] = measure(tab)
                     tab.screenshot(path=str(ARTIFACTS / f"projector_{name}_{path or 'root'}.png"))
+                for k, (path, extra) in enumerate(EXTRA_VISITS):
+                    open_page(tab, servers[theme], path, f"lang={lang}&{extra}" + ("&lesson=1" if lesson else ""))
+                    results[name, f"{path}?{extra}"] = measure(tab)
+                    tab.screenshot(path=str(ARTIFACTS / f"projector_{name}_{path}_{k + 1}.png"))
                 context.close()
         finally:
             browser.close()
@@ -98,25 +115,58 @@ def test_colour_bars_titled_and_axes_in_the_text_colour(measured):
     assert not faint, faint
 
 
-def test_next_and_play_keep_the_layout(browser, streamlit_server):
-    """Step through: the diagram stays where it is when Next and Play move the step."""
+def test_chart_texts_neither_overlap_nor_stick_out(measured):
+    overlapping = {(combo, path or "/"): r["overlaps"][:6] for (combo, path), r in measured.items()
+                   if r["overlaps"] and path.split("?")[0] not in OVERLAPS_NOT_ASSERTED}
+    assert not overlapping, overlapping
+    clipped = {(combo, path or "/"): r["clipped"][:6] for (combo, path), r in measured.items()
+               if r["clipped"] and path.split("?")[0] not in OVERLAPS_NOT_ASSERTED}
+    assert not clipped, clipped
+
+
+def test_diagram_labels_and_text_chips_contrast(measured):
+    faint = {(combo, path or "/"): r["low_contrast"][:6] for (combo, path), r in measured.items() if r["low_contrast"]}
+    assert not faint, faint
+    chips = {combo: r["chips"] for (combo, path), r in measured.items() if path == "neuron-view"}
+    assert chips and all(c is not None for c in chips.values()), f"no text chips on the Neuron view: {chips}"
+    pale = {combo: c for combo, c in chips.items() if c[0] < MIN_CONTRAST}
+    assert not pale, pale
+
+
+# One atomic read once the live diagram shows ``s`` in its title: its box and the first chart's top
+# (document coordinates). During a rerun Streamlit keeps the previous diagram, marked stale, beside
+# the new one, and while playing a rerun starts every 1.2 s: separate reads could fall between.
+LAYOUT_JS = """(s) => {
+  const cell = document.querySelector('.st-key-st_cell:not([data-stale="true"])');
+  if (!cell || !cell.querySelector('.gtitle')?.textContent.includes(s)) return null;
+  const r = cell.getBoundingClientRect(), first = document.querySelector('.js-plotly-plot').getBoundingClientRect();
+  return {y: r.top + window.scrollY, height: r.height, top: first.top + window.scrollY};
+}"""
+STEP_TITLE = {"en": "step {step},", "zh": "第 {step} 步"}
+PAUSE = {"en": "Pause", "zh": "暂停"}
+
+
+@pytest.mark.parametrize("lang, lesson", [("en", False), ("zh", True)])
+def test_next_and_play_keep_the_layout(browser, streamlit_server, lang, lesson):
+    """Step through: the diagram and the first chart stay where they are when Next and Play move
+    the step (the page once shifted ~40 px on Play)."""
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     tab = context.new_page()
     tab.set_default_timeout(90_000)
+    layout = lambda step: tab.wait_for_function(LAYOUT_JS, arg=STEP_TITLE[lang].format(step=step)).json_value()  # noqa: E731
     try:
-        open_page(tab, streamlit_server, "step-through", "lang=en")
-        # the live diagram: during a rerun Streamlit keeps the previous one, marked stale, beside it
-        box = lambda: tab.locator('.st-key-st_cell:not([data-stale="true"])').bounding_box()  # noqa: E731
-        start = box()
-        tab.get_by_role("button", name="Next").click()
-        tab.wait_for_function("() => document.querySelector('.st-key-st_cell .gtitle')?.textContent.includes('step 1')")
+        open_page(tab, streamlit_server, "step-through", f"lang={lang}" + ("&lesson=1" if lesson else ""))
+        start = layout(0)
+        tab.locator(".st-key-st_forward button").click()
+        tab.wait_for_function(LAYOUT_JS, arg=STEP_TITLE[lang].format(step=1))
         settle(tab)
-        after_next = box()
-        tab.get_by_role("button", name="Play").click()
-        tab.get_by_role("button", name="Pause").wait_for()  # playing: the caption line says so
-        playing = box()
-        tab.screenshot(path=str(ARTIFACTS / "projector_step_through_playing.png"))
+        after_next = layout(1)
+        tab.locator(".st-key-st_play button").click()
+        tab.locator(".st-key-st_play button", has_text=PAUSE[lang]).wait_for()  # Play became Pause
+        playing = layout(2)  # one tick of Play drawn
+        tab.screenshot(path=str(ARTIFACTS / f"projector_step_through_playing_{lang}{'_lesson' if lesson else ''}.png"))
         for moved in (after_next, playing):
             assert abs(moved["y"] - start["y"]) <= 1 and abs(moved["height"] - start["height"]) <= 1, (start, moved)
+            assert abs(moved["top"] - start["top"]) <= 2, (start, after_next, playing)
     finally:
         context.close()
