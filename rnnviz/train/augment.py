@@ -9,7 +9,8 @@ people; |mean| ≥ 1 taken as a word-level label):
 1. ``lexicon_items``  — every clearly polar word alone, with its sign; plus the same word after an
    intensifier ("really dull" keeps the label: an intensifier is not a negation).
 2. ``negated_words``  — a strongly polar word (|mean| ≥ 1.5) after a negator ("not", "never",
-   "hardly", "isn't", ...): the label flips, as in VADER's own negation rule.
+   "hardly", "isn't", ...; optionally "far from", "nothing", "without", ...): the label flips,
+   as in VADER's own negation rule.
 3. ``negated_sentences`` — a training sentence whose sentiment sits in "<copula> [intensifier]
    <polar word>" ("the acting is superb ."): "not" inserted after the copula, or the word swapped
    for a random opposite-polarity lexicon word seen after copulas; the label flips. Only sentences whose polar words all
@@ -37,6 +38,11 @@ NEGATIONS = {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"
 NEGATORS = ["not", "never", "hardly", "not very", "not really", "not so", "isn't", "wasn't",
             "aren't", "never really", "not exactly", "barely", "don't", "didn't", "doesn't",
             "won't", "can't", "couldn't", "wouldn't", "did not", "do not", "does not", "no longer"]
+# downtoners and words of absence negate too (VADER's negation list has most of them); used beside
+# NEGATORS when a recipe sets "downtoners" (not the shipped models' recipe)
+DOWNTONERS = ["far from", "anything but", "scarcely", "in no way", "by no means", "nowhere near",
+              "less than", "not remotely", "nothing", "no", "none of it was", "there is nothing",
+              "never once", "without"]
 AFFIRMERS = ["is", "was", "are", "always", "really", "did", "does", "do", "will", "can", "still"]
 CONTRACTED = {"is": "isn't", "was": "wasn't", "are": "aren't", "were": "weren't"}
 CLAUSE_ENDS = {".", ",", "!", "?", ";", ":", "-", "and", "but", "yet", "..."}
@@ -88,10 +94,11 @@ def lexicon_items(lexicon: dict[str, float], rng: random.Random, min_abs: float 
     return out
 
 
-def negated_words(lexicon: dict[str, float], rng: random.Random, min_abs: float = 1.5, per_word: int = 3):
+def negated_words(lexicon: dict[str, float], rng: random.Random, min_abs: float = 1.5, per_word: int = 3,
+                  negators: list[str] = NEGATORS):
     out = []
     for w, r in sorted(polar_words(lexicon, min_abs).items()):
-        for neg in rng.sample(NEGATORS, per_word):
+        for neg in rng.sample(negators, per_word):
             out.append((f"{neg} {w}", int(r < 0)))
     return out
 

@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from rnnviz.models import architecture, load_dir
 from rnnviz.models.nets import Classifier
 from rnnviz.models.text import Vocab, tokenize
-from rnnviz.train import augment, common, data
+from rnnviz.train import augment, common, data, scope
 
 LABELS = ["negative", "positive"]
 PAD, UNK = "<pad>", "<unk>"
@@ -48,6 +48,10 @@ HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 12
          "split": [0.8, 0.1, 0.1], "split_seed": SPLIT_SEED, "threshold": 0.5,
          "other_snippets": True, "lexicon_min_abs": 1.0, "negation": 6000, "contrasts": 6000,
          "augment_seed": 5}
+# Optional recipe keys (absent above, so off for the shipped models; bench/sentiment_recipes.py
+# tries them): "downtoners" (bool, augment.DOWNTONERS beside the negators), "verbs",
+# "double_negation" (item counts, rnnviz.train.scope), "neutral_share" (share of scope items
+# repeated with a neutral clause), "lr_decay" (per-epoch factor of the learning rate).
 SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1,
          "contrasts": 40, "negation": 40}
 
@@ -95,7 +99,7 @@ def training_rows(hp: dict, train_rows, download: bool = True):
         for name, extra in other.items():
             rows += extra
             counts[name.split("_")[0]] = len(extra)
-    if hp["lexicon_min_abs"] or hp["negation"] or hp["contrasts"]:
+    if hp["lexicon_min_abs"] or hp["negation"] or hp["contrasts"] or hp.get("verbs") or hp.get("double_negation"):
         lexicon = data.lexicon(download)
         if lexicon is None:
             return None
@@ -105,11 +109,21 @@ def training_rows(hp: dict, train_rows, download: bool = True):
         if hp["lexicon_min_abs"]:
             built["lexicon_words"] = augment.lexicon_items(lexicon, rng, hp["lexicon_min_abs"])
         if hp["negation"]:
-            built["negated_words"] = augment.negated_words(lexicon, rng, per_word=2)
+            negators = augment.NEGATORS + (augment.DOWNTONERS if hp.get("downtoners") else [])
+            built["negated_words"] = augment.negated_words(lexicon, rng, per_word=2, negators=negators)
             built["negated_sentences"] = augment.negated_sentences(rows, lexicon, rng)
             built["predicate_sentences"] = augment.predicate_sentences(rows, lexicon, rng, hp["negation"])
         if hp["contrasts"]:
             built["contrasts"] = augment.contrasts(rows, lexicon, rng, hp["contrasts"])
+        if hp.get("verbs"):
+            built["verb_sentences"] = scope.verb_sentences(lexicon, rng, hp["verbs"])
+        if hp.get("double_negation"):
+            built["double_negations"] = scope.double_negations(rows, lexicon, rng, hp["double_negation"])
+        if hp.get("neutral_share"):
+            scoped = [item for source in ("predicate_sentences", "verb_sentences", "double_negations")
+                      for item in built.get(source, [])]
+            built["with_neutral_clause"] = scope.with_neutral_clause(
+                scoped, scope.neutral_clauses(rows, lexicon), rng, hp["neutral_share"])
         for source, extra in built.items():
             rows += extra
             counts[source] = len(extra)
@@ -185,8 +199,11 @@ def model_accuracy(model, rows) -> float:
     return correct / len(rows)
 
 
-def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, log=common.log) -> dict:
-    hp = {**HYPER, **(SMOKE if smoke else {})}
+def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, log=common.log,
+          recipe: dict | None = None) -> dict:
+    """``recipe``: hyper-parameters over HYPER, to try a variant (bench/sentiment_recipes.py); the
+    shipped models are trained without one."""
+    hp = {**HYPER, **(recipe or {}), **(SMOKE if smoke else {})}
     gen = common.seed_everything(hp["seed"])
     timer = common.Timer()
     name = f"sentiment-{'bi' if bidirectional else ''}{cell.lower()}"
@@ -214,6 +231,9 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
     net = Classifier(len(vocab), hp["embedding_dim"], hp["hidden_size"], cell, bidirectional,
                      num_classes=2, dropout=hp["dropout"], pad_index=0)
     opt = torch.optim.AdamW(net.parameters(), lr=hp["lr"], weight_decay=hp["weight_decay"])
+    # the step size shrinks by lr_decay after every epoch: late epochs refine instead of jumping
+    # between minima, so early stopping picks a settled model rather than a lucky one
+    schedule = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=hp.get("lr_decay", 1.0))
     best, best_state, history, bad_epochs = -1.0, None, [], 0
     order_rng = random.Random(hp["seed"])
     for epoch in range(1, hp["max_epochs"] + 1):
@@ -227,6 +247,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
             torch.nn.utils.clip_grad_norm_(net.parameters(), hp["clip_norm"])
             opt.step()
             total += loss.item() * len(y)
+        schedule.step()
         v = accuracy(net, valid_enc)
         history.append({"epoch": epoch, "train_loss": round(total / len(train_enc), 4),
                         "valid_accuracy": round(v, 4), "seconds": timer.seconds,
@@ -253,7 +274,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
         "hyper_parameters": hp, "training": {"seconds": seconds, "cpu_seconds": timer.cpu_seconds, "epochs_run": len(history),
                                               "history": history, "smoke": smoke, **common.environment()},
         "params": common.n_params(net), "data": {**prov, "training_items": counts},
-        "reproduce": f"python -m rnnviz.train {name}",
+        "reproduce": f"python -m rnnviz.train {name}" if not recipe else f"recipe {recipe} over HYPER",
     }
     config["architecture"] = architecture(net.rnn)
     common.write_asset(out_dir, net, config, "")

@@ -48,6 +48,13 @@ def one_thread():
 
 
 
+def sentence_key(text: str) -> str:
+    """Lower-cased tokens without final punctuation: two sentences with one key are the same item."""
+    from rnnviz.train.augment import words
+
+    return " ".join(w for w in words(text) if w not in {".", "!", "?"})
+
+
 def shipped(names):
     return [pytest.param(n, marks=pytest.mark.skipif(n not in SHIPPED, reason=f"{n} not shipped yet"))
             for n in names]
@@ -115,6 +122,17 @@ def test_minimal_pairs_file_is_well_formed():
         assert 1 <= changed <= 2, pair
 
 
+def test_development_pairs_share_no_sentence_with_the_minimal_pairs():
+    """Recipes are chosen on tests/data/sentiment_dev_pairs.tsv (bench/sentiment_recipes.py), so
+    it must not contain a test sentence (lower-cased tokens, final punctuation ignored)."""
+    from rnnviz.train.sentiment import read_pairs
+
+    dev = read_pairs(DATA / "sentiment_dev_pairs.tsv")
+    assert len(dev) >= 50 and all(len(rows) == 2 and {y for _, y in rows} == {0, 1} for _p, _k, rows in dev)
+    test = {sentence_key(text) for _p, _k, rows in read_pairs() for text, _ in rows}
+    assert not [text for _p, _k, rows in dev for text, _ in rows if sentence_key(text) in test]
+
+
 @pytest.mark.parametrize("name", shipped(SENTIMENT))
 def test_sentiment_minimal_pairs(name):
     """Every recorded pair number re-checked through the app's path; the gated cells' bar."""
@@ -134,7 +152,6 @@ def test_minimal_pairs_never_in_the_training_items():
     """The firewall: no hand-written pair sentence (lower-cased tokens, final punctuation ignored)
     is among the items the training command builds — where the fetched data is available."""
     from rnnviz.train import data, sentiment
-    from rnnviz.train.augment import words
 
     rows = data.movie_reviews(download=False)
     if rows is None:
@@ -147,10 +164,8 @@ def test_minimal_pairs_never_in_the_training_items():
     items, counts = built
     assert counts == models.load("sentiment-lstm").config["data"]["training_items"]
 
-    def norm(text):
-        return " ".join(w for w in words(text) if w not in {".", "!", "?"})
-    trained = {norm(text) for text, _ in items}
-    leaked = [text for _p, _k, pair in sentiment.read_pairs() for text, _ in pair if norm(text) in trained]
+    trained = {sentence_key(text) for text, _ in items}
+    leaked = [text for _p, _k, pair in sentiment.read_pairs() for text, _ in pair if sentence_key(text) in trained]
     assert not leaked
 
 

@@ -1,0 +1,56 @@
+"""Try a sentiment training recipe without touching assets/: train into a temporary directory and
+print what decides between recipes — validation accuracy and the DEVELOPMENT pairs — beside the
+numbers the tests check (official test accuracy, minimal pairs).
+
+    python bench/sentiment_recipes.py lstm scope            # one cell, one named recipe
+    python bench/sentiment_recipes.py gru '{"verbs": 2000}'  # or a JSON dict over sentiment.HYPER
+
+Firewall (issue 11): choose a recipe on `valid` and `dev` only. The minimal pairs
+(tests/data/sentiment_minimal_pairs.tsv) are the test set: printed, never the criterion; the
+development pairs (tests/data/sentiment_dev_pairs.tsv) share no sentence with them.
+Training runs on one thread; the config records wall and CPU seconds.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rnnviz.models import load_dir  # noqa: E402
+from rnnviz.train import sentiment  # noqa: E402
+
+DEV_PAIRS = sentiment.common.REPO / "tests" / "data" / "sentiment_dev_pairs.tsv"
+# The recipes tried in issue 11 (numbers in the closing note). "scope": the negators plus
+# downtoners, verbs of liking, double negation, a vocabulary of 11,000 (assets ≤ 25 MB), two more
+# epochs and patience 3.
+RECIPES = {
+    "shipped": {},
+    "scope": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+              "max_epochs": 12, "patience": 3},
+    "scope-decay": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+                    "max_epochs": 12, "patience": 3, "lr_decay": 0.85},
+}
+CELLS = {"rnn": ("RNN", False), "lstm": ("LSTM", False), "gru": ("GRU", False),
+         "bilstm": ("LSTM", True), "bigru": ("GRU", True)}
+
+
+def main(cell: str, recipe: str) -> None:
+    torch.set_num_threads(1)
+    overrides = RECIPES[recipe] if recipe in RECIPES else json.loads(recipe)
+    out = Path(tempfile.mkdtemp(prefix=f"rnnviz-recipe-{cell}-"))
+    config = sentiment.train(*CELLS[cell], out, recipe=overrides)
+    dev = sentiment.pair_scores(load_dir(out), sentiment.read_pairs(DEV_PAIRS))
+    m, tr = config["metrics"], config["training"]
+    print(json.dumps({"cell": cell, "recipe": overrides, "valid": m["valid_accuracy"],
+                      "dev_pairs": dev["pairs_wholly_right"], "dev_by_kind": dev["pairs_by_kind"],
+                      "test": m["test_accuracy"], "pairs": m["pairs_wholly_right"],
+                      "cpu_seconds": tr["cpu_seconds"], "seconds": tr["seconds"],
+                      "weights_bytes": (out / "model.safetensors").stat().st_size, "dir": str(out)}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "scope")
