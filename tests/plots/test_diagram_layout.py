@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from rnnviz.plots import diagram, io_diagrams, palette
+from tests.plots.figure import figure
 
 # Measured in chromium with Source Sans (Streamlit's chart font): a wire label such as "g = −0.98"
 # advances 0.37–0.44 em per character (spaces and subscripts are narrow), a bold word ≤ 0.54 em;
@@ -76,8 +77,8 @@ def overlaps(items, slack: float = 0.0):
 @pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU"])
 def test_cell_diagram_labels_keep_apart_and_inside(cell, direction, mode):
     width, height, scale = MODES[mode]
-    fig = diagram.cell_figure(cell, WIRES, token="extraordinary", direction=direction, unit=80, step=12,
-                              height=height)
+    fig = figure(diagram.cell_figure(cell, WIRES, token="extraordinary", direction=direction, unit=80, step=12,
+                                     height=height))
     items, (x_lo, x_hi, y_lo, y_hi) = boxes(fig, width, height, scale)
     assert not overlaps(items), overlaps(items)
     outside = [text for text, x0, x1, y0, y1 in items if x0 < x_lo or x1 > x_hi or y0 < y_lo or y1 > y_hi]
@@ -87,7 +88,7 @@ def test_cell_diagram_labels_keep_apart_and_inside(cell, direction, mode):
 def test_wire_labels_of_neighbouring_gates_are_a_label_apart():
     """The gates' labels stand in one row above the boxes: their centres are further apart than the
     widest label ("g = −0.98" at 13 px on ~3.75 px per unit)."""
-    fig = diagram.cell_figure("LSTM", WIRES)
+    fig = figure(diagram.cell_figure("LSTM", WIRES))
     gate_labels = sorted(a.x for a in fig.layout.annotations
                          if a.name in {f"wire:{g}" for g in ("forget_gate", "input_gate", "cell_candidate", "output_gate")})
     assert len(gate_labels) == 4
@@ -99,7 +100,7 @@ def test_wire_labels_of_neighbouring_gates_are_a_label_apart():
 def test_cell_diagram_text_contrasts_with_what_is_under_it(cell):
     """Gate symbols take ink(fill) of their box, ≥ 4.5:1; node symbols are black on the pale node;
     wire labels black on their own white label box."""
-    fig = diagram.cell_figure(cell, WIRES).to_dict()["layout"]
+    fig = figure(diagram.cell_figure(cell, WIRES)).to_dict()["layout"]
     fills = {s["name"]: s["fillcolor"] for s in fig["shapes"] if s.get("name", "").startswith("gate:")}
     for note in fig["annotations"]:
         name = note.get("name") or ""
@@ -113,7 +114,7 @@ def test_chain_token_labels_take_the_page_text_colour():
     """Under the boxes, on the page: no colour of their own (dark on a dark page was invisible);
     the values inside the boxes are black or white on their fill, ≥ 4.5:1."""
     h = [np.linspace(-1, 1, 12), np.linspace(1, -1, 12)]
-    fig = diagram.chain_figure([f"w{i}" for i in range(12)], h, step=5, unit=0).to_dict()["layout"]
+    fig = figure(diagram.chain_figure([f"w{i}" for i in range(12)], h, step=5, unit=0)).to_dict()["layout"]
     tokens = [a for a in fig["annotations"] if (a.get("name") or "").startswith("token:")]
     assert len(tokens) == 9 and all("color" not in a["font"] for a in tokens)
     fills = {(s["x0"] + s["x1"]) / 2: s["fillcolor"] for s in fig["shapes"] if s.get("name", "").startswith("cell:0:")}
@@ -138,7 +139,7 @@ def test_io_diagram_tokens_fit_their_boxes(shape, n_in, n_out):
     words = ["one", "hundred", "and", "twenty", "seven", "thousand", "nine", "hundred", "eleven", "x", "y", "z"]
     tokens = (words * 2)[:n_in]
     d = io_diagrams.diagram(shape, n_in, n_out)
-    fig = io_diagrams.figure(d, inputs=tokens, outputs=[w[::-1] for w in tokens]).to_dict()["layout"]
+    fig = figure(io_diagrams.figure(d, inputs=tokens, outputs=[w[::-1] for w in tokens])).to_dict()["layout"]
     x_lo, x_hi = fig["xaxis"]["range"]
     px = 800 / (x_hi - x_lo)
     box = 0.8 * px  # the box is 2 × half_w = 0.8 of a column
