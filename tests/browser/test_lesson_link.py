@@ -16,6 +16,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, running_server
 
@@ -199,9 +200,10 @@ def test_lesson_mode_on_the_gate_explorer(browser, streamlit_server):
     tab.goto(streamlit_server + "/?lang=zh&lesson=1&model=untrained&sentence=the%20film%20was%20not%20bad&step=3&unit=2")
     tab.get_by_role("heading", name="门控总览").wait_for()
     tab.wait_for_selector(".js-plotly-plot .gtitle", state="attached")
-    assert tab.locator(".st-key-step").is_visible()
+    expect(tab.locator(".st-key-step")).to_be_visible()
+    # the lesson stylesheet can land after the first chart on a loaded server: wait for it to hide them
     for hidden in (".st-key-unit", ".st-key-sentence", "[data-testid='stSidebar']"):
-        assert not tab.locator(hidden).is_visible(), hidden
+        expect(tab.locator(hidden), hidden).to_be_hidden(timeout=30_000)
     low = [(text, round(ratio, 2)) for text, ratio in tab.evaluate(CONTRAST_JS) if ratio < 4.5]
     assert not low, low[:5]
     tab.locator(".st-key-lesson_exit button").click()  # 退出授课模式: the sidebar and controls return
