@@ -50,10 +50,10 @@ STEP_KEYS = ("step", "lab_ckpt", "lab_inspect")
 # colour bars' ycbcoloraxistick), every axis, chart and colour-bar title (g-xtitle, g-x2title,
 # g-gtitle, cbtitle), legends, and annotations left in the Streamlit light theme's 60 % grey (their
 # inline fill; the dark theme's default is already light; annotations with a colour of their own —
-# labels on coloured boxes — keep it).
+# labels on coloured boxes — keep it), and the token labels beside scatter points (State space).
 CHART_TEXT = ", ".join(f".js-plotly-plot {part}" for part in (
     "g[class$='tick'] > text", ".infolayer g[class^='g-'][class$='title'] > text", ".cbtitle text", ".legendtext",
-    ".annotation-text[style*='fill: rgb(128, 132, 149)']"))
+    ".annotation-text[style*='fill: rgb(128, 132, 149)']", ".scatterlayer .textpoint text"))
 LESSON_ROOT_PX = 20  # Streamlit's type is rem-based: 16 px -> 20 px is 1.25x on a projector
 
 

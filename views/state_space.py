@@ -18,7 +18,7 @@ from rnnviz.plots import heatmaps
 from rnnviz.plots.finished import finished
 from rnnviz.plots import state_space as plots
 from rnnviz.plots.tokens import visible_token
-from ui import charts, language, lessons, models, params, widgets
+from ui import charts, lessons, models, params, widgets
 from ui import state_space as cache
 from ui.safety import safe
 from ui.user_model import plain
@@ -335,7 +335,7 @@ def show_expected(space) -> None:
 def render() -> None:
     st.title(t("state_space.title"))
     st.caption(t("state_space.intro"))
-    font = 16 if language.lesson_mode() else 13
+    font = 13  # lesson mode: ui.charts.show draws every chart's text 4/3 larger (17 px)
 
     choice = models.model_picker()
     choice = lab_picker() or choice

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rnnviz.plots.finished import finished
-from rnnviz.plots.palette import DIVERGING_SCALE, GATE_SCALE
+from rnnviz.plots.palette import DIVERGING_SCALE, GATE_SCALE, LESSON_SCALE
 from rnnviz.plots.tokens import display_token
 
 # Plotly's built-in "none" template written out (what go.Figure expands template="none" to, without
@@ -66,6 +66,38 @@ class Path:
     label_from: int = 0           # tokens before this position are not printed (hover still names them)
 
 
+# Label boxes in pixels for the 2-D view, on the safe side: the plot area is ≥ 330 × (height − 130) px
+# in its column once Plotly pads the autoscaled axes, a glyph ≤ 0.62 em wide; a label is printed only
+# where its box meets no label printed before it.
+PLOT_WIDTH_PX, MARGINS_PX, GLYPH_EM, LINE_EM = 330, 140, 0.62, 1.4
+
+
+def printed_labels(paths: Sequence[Path], extent: np.ndarray, *, font: int, height: int) -> list[list[bool]]:
+    """Which token labels to print so that no two overlap (2-D view); the hover names every point.
+
+    Greedy: each path's first printable label goes first, the latest first (for the second sentence
+    of a pair that is the word where it leaves the first: the word the lesson is about), then the rest in
+    reading order, the first path first; a label ("top center" of its point) is kept when its box is
+    clear of every kept box. ``extent``: (n, 2) every plotted point (paths, cloud, fixed points),
+    whose bounding box approximates the autoscaled axes."""
+    font = font * LESSON_SCALE  # sized for lesson mode's 4/3 larger text too: one figure serves both
+    lo, hi = extent.min(axis=0), extent.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    scale = np.array([PLOT_WIDTH_PX, max(height - MARGINS_PX, 100)]) / span  # px per unit, x and y
+    firsts = sorted(((p, path.label_from) for p, path in enumerate(paths) if path.label_from < len(path.tokens)),
+                    key=lambda first: -first[1])  # where a path leaves another (label_from > 0) before all
+    rest = [(p, k) for p, path in enumerate(paths) for k in range(path.label_from + 1, len(path.tokens))]
+    kept: list[tuple[float, float, float]] = []  # centre x, centre y, half width (px)
+    keep = [[False] * len(path.tokens) for path in paths]
+    for p, k in firsts + rest:
+        x, y = (np.asarray(paths[p].coords[k][:2], dtype=np.float64) - lo) * scale
+        half = 0.5 * GLYPH_EM * font * max(1, len(display_token(paths[p].tokens[k])))
+        if all(abs(x - kx) >= half + kh or abs(y - ky) >= LINE_EM * font for kx, ky, kh in kept):
+            kept.append((x, y, half))
+            keep[p][k] = True
+    return keep
+
+
 def _xyz(coords: np.ndarray, dims: int) -> dict:
     c = np.asarray(coords, dtype=np.float32)
     out = dict(x=c[:, 0], y=c[:, 1])
@@ -90,9 +122,15 @@ def trajectory_figure(paths: Sequence[Path], *, axis_titles: Sequence[str], colo
         data.append(scatter(**_xyz(cloud, dims), mode="markers", name=cloud_name, hoverinfo="skip",
                             marker=dict(size=4 if dims == 2 else 3, color=CLOUD)))
     coloraxis = colour.axis(font) if colour is not None else None
-    for path in paths:
+    if dims == 2 and paths:  # 3-D labels move with the camera: print them all there
+        extent = np.concatenate([np.asarray(p.coords, dtype=np.float64)[:, :2] for p in paths]
+                                + [np.asarray(a, dtype=np.float64)[:, :2] for a in (cloud, fixed) if a is not None and len(a)])
+        shown = printed_labels(paths, extent, font=font, height=height)
+    else:
+        shown = [[k >= p.label_from for k in range(len(p.tokens))] for p in paths]
+    for path, show in zip(paths, shown):
         labels = [display_token(tok) for tok in path.tokens]
-        printed = ["" if k < path.label_from else label for k, label in enumerate(labels)]
+        printed = [label if visible else "" for label, visible in zip(labels, show)]
         marker = dict(size=11 if dims == 2 else 5, line=dict(width=1, color=path.colour))
         if path.values is not None and colour is not None:
             marker.update(color=np.asarray(path.values, dtype=np.float32), coloraxis="coloraxis")

@@ -27,7 +27,13 @@ def wait_main(tab, title: str = MAIN):
 
 
 def labels(chart) -> list[str]:
+    """The token labels printed on the chart (only those with room: the hover names every point)."""
     return chart.locator(".textpoint text").all_text_contents()
+
+
+def hover_tokens(chart) -> list[str]:
+    """Every point's token as the figure holds it (escaped for Plotly, which renders it as text)."""
+    return chart.evaluate("c => c.data.flatMap(d => d.hovertext ? [...d.hovertext] : [])")
 
 
 def test_pair_path_first_screen_and_second_sentence(browser, streamlit_server):
@@ -36,7 +42,8 @@ def test_pair_path_first_screen_and_second_sentence(browser, streamlit_server):
     box = chart.bounding_box()
     assert box["y"] < 720 * 0.6, box  # the main figure starts on the first screen
     words = labels(chart)
-    assert "not" in words and "music" in words  # both default sentences' tokens are on the figure
+    assert "not" in words  # the word where B leaves A is printed
+    assert {"not", "music", "fine"} <= set(hover_tokens(chart))  # and every token of both sentences is a point
     # every tick / title text of the main figure is at least 12 px
     sizes = chart.evaluate("c => [...c.querySelectorAll('.xtick text, .ytick text, .textpoint text, .gtitle')]"
                            ".map(e => parseFloat(getComputedStyle(e).fontSize))")
@@ -50,7 +57,8 @@ def test_pair_path_first_screen_and_second_sentence(browser, streamlit_server):
         "() => [...document.querySelectorAll('.js-plotly-plot .textpoint text')].some(t => t.textContent === 'never')")
     chart = wait_main(tab)
     words = labels(chart)
-    assert "&lt;" not in "".join(words) and "<" in words  # the tag arrives as visible tokens
+    assert "&lt;" not in "".join(words) and "never" in words
+    assert "&lt;" in hover_tokens(chart)  # the tag arrives as visible "<" tokens (escaped for Plotly), not markup
     assert tab.locator(".js-plotly-plot .textpoint text tspan[style*='bold']").count() == 0
     assert "sentence_b=" in tab.url and "Traceback" not in tab.inner_text("body")
     tab.get_by_text("Expected vs observed").scroll_into_view_if_needed()

@@ -9,6 +9,7 @@ import pytest
 
 from rnnviz.plots import state_space as plots
 from tests.app.spec import decode
+from tests.plots.figure import decoded
 
 
 def fonts(spec) -> list[float]:
@@ -29,9 +30,10 @@ def fonts(spec) -> list[float]:
 def test_trajectory_figure(dims):
     rng = np.random.default_rng(0)
     tokens = ["a", "<b>", "film"]
+    spread = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 1.0], [4.0, 0.0, 2.0]])  # room for every label
     fig = plots.trajectory_figure(
-        [plots.Path(rng.standard_normal((3, 3)), tokens, np.array([0.1, 0.5, 0.9]), "A"),
-         plots.Path(rng.standard_normal((3, 3)), tokens, np.array([0.2, 0.4, 0.6]), "B", plots.COLOUR_B, "dash",
+        [plots.Path(spread, tokens, np.array([0.1, 0.5, 0.9]), "A"),
+         plots.Path(spread + [0.0, 2.0, 0.0], tokens, np.array([0.2, 0.4, 0.6]), "B", plots.COLOUR_B, "dash",
                     label_from=1)],
         axis_titles=["PC1", "PC2", "PC3"], colour=plots.Colour("P(positive)", 0, 1), cloud=rng.standard_normal((9, 3)),
         cloud_name="cloud", fixed=rng.standard_normal((2, 3)), fixed_values=np.array([0.05, 0.95]),
@@ -76,3 +78,52 @@ def test_distance_and_patch_figures():
     fig = go.Figure(fig)  # validates every property
     assert [d.name for d in fig.data[:3]] == ["patched", "A", "B"] and fig.data[3].x == (2,)
     assert min(fonts(fig.to_dict())) >= 12
+
+
+def label_boxes(spec, font=13 * plots.LESSON_SCALE, height=440):
+    """(x0, x1, y0, y1) in px of every printed token label, as ``printed_labels`` estimates them."""
+    spec = decoded(spec)
+    paths = [d for d in spec["data"] if d.get("mode") == "lines+markers+text"]
+    points = np.concatenate([np.column_stack([d["x"], d["y"]]) for d in spec["data"]])
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    scale = np.array([plots.PLOT_WIDTH_PX, height - plots.MARGINS_PX]) / (hi - lo)
+    boxes = []
+    for d in paths:
+        for x, y, text in zip(d["x"], d["y"], d["text"]):
+            if text:
+                cx, cy = (np.array([x, y]) - lo) * scale
+                half = 0.5 * plots.GLYPH_EM * font * len(text.replace("&lt;", "<").replace("&gt;", ">"))
+                boxes.append((cx - half, cx + half, cy, cy + plots.LINE_EM * font))
+    return boxes
+
+
+def test_crowded_trajectories_print_labels_that_do_not_overlap():
+    """Two sentences that share words run close together (the page's default pair): only labels with
+    room are printed, the word where B leaves A always; the hover still names every point."""
+    rng = np.random.default_rng(1)
+    tokens = "the film was good and the music was fine".split()
+    start = rng.standard_normal((9, 2)) * 0.05  # nine points in a small clump, and the same path shifted a hair
+    other = tokens[:3] + ["not"] + tokens[3:]  # B leaves A at "not": that label is printed first
+    paths = [plots.Path(start, tokens, None, "A"),
+             plots.Path(np.vstack([start[:3], start[3:4] + 0.02, start[3:] + 0.01]), other, None, "B", plots.COLOUR_B,
+                        label_from=3)]
+    fig = plots.trajectory_figure(paths, axis_titles=["PC1", "PC2"], colour=None, cloud=rng.standard_normal((50, 2)) * 3)
+    spec = go.Figure(fig).to_dict()
+    a, b = spec["data"][1], spec["data"][2]
+    assert b["text"][3] == "not"  # the word the pair is about wins the crowded spot
+    assert list(a["hovertext"]) == tokens and list(b["hovertext"]) == other
+    printed = [text for d in (a, b) for text in d["text"] if text]
+    assert 1 <= len(printed) < 16  # some, not all: the clump has no room for 16 labels
+    boxes = label_boxes(spec)
+    for i, (x0, x1, y0, y1) in enumerate(boxes):
+        for u0, u1, v0, v1 in boxes[i + 1:]:
+            assert x1 <= u0 + 1e-6 or u1 <= x0 + 1e-6 or y1 <= v0 + 1e-6 or v1 <= y0 + 1e-6
+
+
+def test_labels_with_room_are_all_printed_and_3d_prints_every_label():
+    tokens = ["a", "b", "c"]
+    spread = np.array([[0.0, 0.0, 0.0], [10.0, 0.0, 1.0], [20.0, 10.0, 2.0]])
+    for dims in (2, 3):
+        fig = plots.trajectory_figure([plots.Path(spread, tokens, None, "A", label_from=1)],
+                                      axis_titles=["1", "2", "3"], colour=None, dims=dims)
+        assert list(go.Figure(fig).to_dict()["data"][0]["text"]) == ["", "b", "c"]
