@@ -2,7 +2,7 @@
 
     python scripts/screenshot.py
 
-Starts ``streamlit run app.py`` on a free loopback port, opens a lesson-like view in Debian's
+Starts ``streamlit run app.py`` on a free loopback port, opens the default page in Debian's
 chromium (1400×900) and saves a palette PNG (small enough to commit).
 """
 
@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "assets" / "images" / "gate_explorer.png"
-VIEW = {"sentence": "the acting was great but the plot was a mess", "step": "4", "unit": "0"}
+VIEW: dict[str, str] = {}  # the first screen as a learner opens it: every default (rnnviz.analysis.defaults)
 
 
 def main() -> None:
