@@ -130,14 +130,8 @@ def negated_sentences(rows, lexicon: dict[str, float], rng: random.Random, min_a
     return out
 
 
-def predicate_sentences(rows, lexicon: dict[str, float], rng: random.Random, n: int,
-                        min_prefix: int = 5, max_prefix: int = 9):
-    """n sentences "<opening of a training sentence, up to its copula> [negation] [intensifier]
-    <polar adjective> ." — the opening (min_prefix..max_prefix words, no polar or negation word)
-    comes from real training sentences, the adjective from the lexicon words seen after copulas.
-    Half are negated ("not", "never", "hardly", or the contracted copula "isn't"): label flipped."""
-    polar = polar_words(lexicon, 1.0)
-    adjectives = sorted(w for w in predicate_words(rows) if w in polar and abs(polar[w]) >= 1.5)
+def copula_openings(rows, polar: dict[str, float], min_prefix: int = 2, max_prefix: int = 9):
+    """Openings of training sentences up to their first copula, free of polar and negation words."""
     openings = set()
     for text, _ in rows:
         toks = words(text)
@@ -146,7 +140,18 @@ def predicate_sentences(rows, lexicon: dict[str, float], rng: random.Random, n: 
                 if not is_negated(toks[:i]) and not any(t in polar for t in toks[:i]):
                     openings.add(tuple(toks[:i + 1]))
                 break
-    openings = sorted(openings)
+    return sorted(openings)
+
+
+def predicate_sentences(rows, lexicon: dict[str, float], rng: random.Random, n: int,
+                        min_prefix: int = 5, max_prefix: int = 9):
+    """n sentences "<opening of a training sentence, up to its copula> [negation] [intensifier]
+    <polar adjective> ." — the opening (min_prefix..max_prefix words, no polar or negation word)
+    comes from real training sentences, the adjective from the lexicon words seen after copulas.
+    Half are negated ("not", "never", "hardly", or the contracted copula "isn't"): label flipped."""
+    polar = polar_words(lexicon, 1.0)
+    adjectives = sorted(w for w in predicate_words(rows) if w in polar and abs(polar[w]) >= 1.5)
+    openings = copula_openings(rows, polar, min_prefix, max_prefix)
     out = []
     for k in range(n):
         opening, word = list(rng.choice(openings)), rng.choice(adjectives)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 
-from rnnviz.train.augment import COPULAS, is_negated, polar_words, predicate_words, words
+from rnnviz.train.augment import copula_openings, is_negated, polar_words, predicate_words, words
 
 # verbs whose sign is the lexicon's (the base form is what follows an auxiliary)
 LIKING_VERBS = ["like", "love", "enjoy", "admire", "adore", "appreciate", "recommend", "hate",
@@ -59,19 +59,6 @@ def verb_sentences(lexicon: dict[str, float], rng: random.Random, n: int):
         text = " ".join(t for t in (subject, aux, verb, rng.choice(OBJECTS)) if t)
         out.append((text, 1 - label if negated else label))
     return out
-
-
-def copula_openings(rows, polar: dict[str, float], min_prefix: int = 2, max_prefix: int = 9):
-    """Openings of training sentences up to their first copula, free of polar and negation words."""
-    openings = set()
-    for text, _ in rows:
-        toks = words(text)
-        for i in range(min_prefix - 1, min(max_prefix, len(toks))):
-            if toks[i] in COPULAS and toks[i] != "'s":
-                if not is_negated(toks[:i]) and not any(t in polar for t in toks[:i]):
-                    openings.add(tuple(toks[:i + 1]))
-                break
-    return sorted(openings)
 
 
 def double_negations(rows, lexicon: dict[str, float], rng: random.Random, n: int):
