@@ -1,4 +1,4 @@
-"""Shared test set-up: the markers by folder, and an AppTest factory for app.py.
+"""Shared test set-up: the markers by folder, one torch thread, and an AppTest factory for app.py.
 
 The repository root is importable through ``pythonpath = ["."]`` in pyproject.toml. Every test is
 marked by its folder: ``browser`` (tests/browser), ``app`` (tests/app), ``unit`` (everything else),
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -22,6 +23,16 @@ def pytest_collection_modifyitems(items):
         parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
         kind = parts[0] if parts[0] in ("browser", "app") else "unit"
         item.add_marker(getattr(pytest.mark, kind))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_torch_thread():
+    """One torch thread, as the app runs (app.py): on a shared 2-core machine a second spinning
+    OpenMP thread made the small models 30-100x slower in wall time."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 @pytest.fixture()

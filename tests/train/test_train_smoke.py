@@ -6,21 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
 
 from rnnviz import models
 from rnnviz.train import TRAINERS
 from rnnviz.train.__main__ import main
 from rnnviz.train.common import ASSETS
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # tiny models: a second intra-op thread only spins (100× slower on a busy 2-core machine)
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(autouse=True)
