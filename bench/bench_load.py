@@ -2,6 +2,7 @@
 
     python bench/bench_load.py                        # 5 runs, 50 sessions, every page below (~5 min)
     python bench/bench_load.py --runs 1 --sessions 10 --pages gates
+    python bench/bench_load.py --pages gates:type --floor   # + the same class on the Gate Explorer's floor
 
 Each run starts a fresh server (``streamlit run app.py`` on 127.0.0.1, a free port; bench/stclient.py
 speaks the browser's websocket protocol to it) and, page after page:
@@ -18,6 +19,11 @@ Interactions per page (``page:action``; a page not in this app's navigation is s
 - ``play``: the step-through's Play: a new sentence, Play pressed, then ``--ticks`` ticks of the
   fragment timer (what the browser sends every 1.2 s while playing; the tick is what is timed);
 - ``rerun``: a plain rerun (a page without a sentence box).
+
+``--floor``: after the app's pages, each run also starts the Gate Explorer's *floor* (a script with
+the sentence box and the six heatmaps of the typed sentence, sliced from arrays traced once: the least
+any app drawing these charts must do) and puts the same single user and class on it. If the floor
+itself misses the target, no app code can meet it on one Streamlit process.
 
 Interaction time = BackMsg sent -> ``script_finished`` received: the server's work plus the transfer
 of every delta over loopback; the browser's drawing runs on each student's machine and is not here.
@@ -38,6 +44,7 @@ import os
 import random
 import statistics
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -50,6 +57,48 @@ WORDS = ("the film was slow but the ending made me smile again and again, a quie
          "great music, terrible jokes, lovely colours, dull middle part, strong finish").split()
 DEFAULT_NAMES = ("gates",)  # the url_path of app.py's default page
 PAGES = "gates:type,step-through:play,neuron-view:type,learn:type,state-space:type"
+
+
+FLOOR_PAGE = "floor:gates"
+FLOOR_APP = textwrap.dedent('''
+    """The Gate Explorer's floor for bench/bench_load.py: the sentence box and the six heatmaps of the
+    typed sentence's first n tokens, sliced from arrays traced once (no trace, no widgets, no text)."""
+    import sys
+    import numpy as np, streamlit as st
+    sys.path.insert(0, ROOT)
+    from rnnviz.plots import heatmaps
+    from ui import charts
+
+    @st.cache_resource
+    def arrays():
+        data = np.load(DATA, allow_pickle=False)
+        return {name: data[name] for name in data.files}
+
+    data = arrays()
+    text = st.text_input("Sentence", key="sentence")
+    n = max(1, min(len(text.split()), len(data["tokens"])))
+    tokens = [str(t) for t in data["tokens"][:n]]
+    meta = data["meta"]; quantities = [str(q) for q in data["quantities"]]
+    get = lambda name, layer, d: data[f"{name}|{layer}|{d}"][:n]
+    grid = heatmaps.layer_specs(get, quantities, tokens, num_layers=int(meta[0]),
+                               num_directions=int(meta[1]), step=0, unit=0)
+    for layer, row in enumerate(grid):
+        for name, fig in row:
+            charts.show(fig, key=f"{layer}-{name}")
+''')
+
+
+def write_floor_app() -> Path:
+    """The floor app and its arrays (the app's default model on WORDS, traced once) in artifacts/."""
+    from bench_app import DEFAULT_MODEL, write_floor_arrays
+
+    folder = ROOT / "artifacts" / "bench-floors"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "load-gates-arrays.npz"
+    write_floor_arrays(data, {"model": DEFAULT_MODEL}, " ".join(WORDS), 0)
+    app = folder / "load_floor_app.py"
+    app.write_text(f"ROOT = {str(ROOT)!r}\nDATA = {str(data)!r}\n" + FLOOR_APP)
+    return app
 
 
 def sentence(rng: random.Random, lo: int = 6, hi: int = 14) -> str:
@@ -164,6 +213,43 @@ def page_name(url: str, page: str, timeout: float) -> str | None:
     return "" if page_hash and page_hash == root_hash and page in DEFAULT_NAMES else None
 
 
+def measure_page(run: int, server, url: str, page: str, name: str, action: str, args) -> dict:
+    """One page of one run on a started server: the lone user, then the class."""
+    host = HostSampler(server.pid)
+    host.start()
+    cpu0 = server_cpu(server.pid)
+    alone = asyncio.run(single_user(url, name, action, args, random.Random(args.seed + run)))
+    cpu1 = server_cpu(server.pid)
+    crowd = asyncio.run(classroom(url, name, action, args, args.seed + run))
+    cpu2 = server_cpu(server.pid)
+    env = host.stop()
+    interactions = len(alone["times"]) + 6  # the lone tab's warm-up run and five first visits
+    r = dict(run=run, page=page, action=alone["action"], sessions=args.sessions,
+             single_p50_ms=ms(alone["times"], 50), single_p95_ms=ms(alone["times"], 95),
+             class_p50_ms=ms(crowd["times"], 50), class_p95_ms=ms(crowd["times"], 95),
+             class_max_ms=ms(crowd["times"], 100),
+             interactions=len(crowd["times"]), errors=len(crowd["errors"]),
+             first_visit_single_p95_ms=ms(alone["connects"], 95),
+             storm_p50_ms=ms(crowd["connects"], 50), storm_p95_ms=ms(crowd["connects"], 95),
+             storm_max_ms=ms(crowd["connects"], 100), storm_visits=len(crowd["connects"]),
+             server_cpu_ms_single=round(1000 * (cpu1 - cpu0) / interactions, 1),
+             server_cpu_ms_class=round(1000 * (cpu2 - cpu1) / max(1, len(crowd["times"]) + len(crowd["connects"])), 1),
+             **env, first_errors=crowd["errors"][:3])
+    r["p95_ratio"] = round(r["class_p95_ms"] / r["single_p95_ms"], 2) if crowd["times"] else None
+    r["storm_ratio"] = (round(r["storm_p95_ms"] / r["first_visit_single_p95_ms"], 2)
+                        if crowd["connects"] else None)
+    print(f"run {run} {page:13s} {r['action']:5s} single p95 {r['single_p95_ms']:6.0f} ms | class p50 "
+          f"{r['class_p50_ms']:6.0f} p95 {r['class_p95_ms']:6.0f} ms -> {r['p95_ratio']:.2f}x "
+          f"({r['interactions']} acts, {r['errors']} errors) | first visit {r['first_visit_single_p95_ms']:5.0f}"
+          f" ms, storm p95 {r['storm_p95_ms']:6.0f} ms ({r['storm_ratio']:.1f}x) | CPU/act "
+          f"{r['server_cpu_ms_single']:.0f} alone, {r['server_cpu_ms_class']:.0f} class | RSS "
+          f"{r['rss_peak_mb']:.0f} MB | load {env['loadavg_before'][0]:.1f}->{env['loadavg_after'][0]:.1f}, "
+          f"others {100 * env['others_cpu_share']:.0f}% of the host", flush=True)
+    for e in crowd["errors"][:3]:
+        print("   error:", e)
+    return r
+
+
 def one_run(run: int, pages: list[tuple[str, str]], args) -> list[dict]:
     server, port = start_server(Path(args.app).resolve(), threads=args.threads)
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
@@ -174,41 +260,16 @@ def one_run(run: int, pages: list[tuple[str, str]], args) -> list[dict]:
             if name is None:
                 print(f"run {run}: page {page!r} is not in this app's navigation: skipped")
                 continue
-            host = HostSampler(server.pid)
-            host.start()
-            cpu0 = server_cpu(server.pid)
-            alone = asyncio.run(single_user(url, name, action, args, random.Random(args.seed + run)))
-            cpu1 = server_cpu(server.pid)
-            crowd = asyncio.run(classroom(url, name, action, args, args.seed + run))
-            cpu2 = server_cpu(server.pid)
-            env = host.stop()
-            interactions = len(alone["times"]) + 6  # the lone tab's warm-up run and five first visits
-            r = dict(run=run, page=page, action=alone["action"], sessions=args.sessions,
-                     single_p50_ms=ms(alone["times"], 50), single_p95_ms=ms(alone["times"], 95),
-                     class_p50_ms=ms(crowd["times"], 50), class_p95_ms=ms(crowd["times"], 95),
-                     class_max_ms=ms(crowd["times"], 100),
-                     interactions=len(crowd["times"]), errors=len(crowd["errors"]),
-                     first_visit_single_p95_ms=ms(alone["connects"], 95),
-                     storm_p50_ms=ms(crowd["connects"], 50), storm_p95_ms=ms(crowd["connects"], 95),
-                     storm_max_ms=ms(crowd["connects"], 100), storm_visits=len(crowd["connects"]),
-                     server_cpu_ms_single=round(1000 * (cpu1 - cpu0) / interactions, 1),
-                     server_cpu_ms_class=round(1000 * (cpu2 - cpu1) / max(1, len(crowd["times"]) + len(crowd["connects"])), 1),
-                     **env, first_errors=crowd["errors"][:3])
-            r["p95_ratio"] = round(r["class_p95_ms"] / r["single_p95_ms"], 2) if crowd["times"] else None
-            r["storm_ratio"] = (round(r["storm_p95_ms"] / r["first_visit_single_p95_ms"], 2)
-                                if crowd["connects"] else None)
-            results.append(r)
-            print(f"run {run} {page:13s} {r['action']:5s} single p95 {r['single_p95_ms']:6.0f} ms | class p50 "
-                  f"{r['class_p50_ms']:6.0f} p95 {r['class_p95_ms']:6.0f} ms -> {r['p95_ratio']:.2f}x "
-                  f"({r['interactions']} acts, {r['errors']} errors) | first visit {r['first_visit_single_p95_ms']:5.0f}"
-                  f" ms, storm p95 {r['storm_p95_ms']:6.0f} ms ({r['storm_ratio']:.1f}x) | CPU/act "
-                  f"{r['server_cpu_ms_single']:.0f} alone, {r['server_cpu_ms_class']:.0f} class | RSS "
-                  f"{r['rss_peak_mb']:.0f} MB | load {env['loadavg_before'][0]:.1f}->{env['loadavg_after'][0]:.1f}, "
-                  f"others {100 * env['others_cpu_share']:.0f}% of the host", flush=True)
-            for e in crowd["errors"][:3]:
-                print("   error:", e)
+            results.append(measure_page(run, server, url, page, name, action, args))
     finally:
         stop_server(server)
+    if args.floor:  # the same class on the floor app, right after, on a fresh server
+        server, port = start_server(write_floor_app(), threads=args.threads, cwd=ROOT)
+        try:
+            results.append(measure_page(run, server, f"ws://127.0.0.1:{port}/_stcore/stream", FLOOR_PAGE, "",
+                                        "type", args))
+        finally:
+            stop_server(server)
     return results
 
 
@@ -248,6 +309,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds before one rerun counts as failed")
     ap.add_argument("--threads", default=None, help="OMP_NUM_THREADS for the server (torch's intra-op threads)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--floor", action="store_true",
+                    help="also run the class on the Gate Explorer's floor app (its six heatmaps, nothing else)")
     args = ap.parse_args(argv)
     pages = [tuple((spec.split(":") + ["type"])[:2]) for spec in args.pages.split(",") if spec]
 

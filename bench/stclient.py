@@ -227,8 +227,11 @@ class Session:
                                 self.options[key] = list(el.slider.options)
             elif kind == "page_not_found":
                 self.not_found = True
-            elif kind == "new_session" and full:  # timers live on only if this run starts them again
-                self.timer = None
+            elif kind == "new_session":
+                # a one-page app (no st.navigation) names its page here only
+                self.page_hash = self.page_hash or fwd.new_session.page_script_hash
+                if full:  # timers live on only if this run starts them again
+                    self.timer = None
             elif kind == "navigation":  # st.navigation resolved the page: its hash is the page's id
                 self.page_hash = fwd.navigation.page_script_hash
             elif kind == "auto_rerun":

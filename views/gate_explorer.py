@@ -122,12 +122,14 @@ def explore(choice: models.Choice, tokens: tuple[str, ...]) -> None:
     for layer, layer_figs in enumerate(grid):
         if run.num_layers > 1:
             st.subheader(t("gate_explorer.layer_heading", layer=layer + 1, layers=run.num_layers))
-        for start in range(0, len(layer_figs), per_row):
-            # one a row: straight into the page (a one-column row is two more elements to send)
-            columns = st.columns(per_row) if per_row > 1 else [st.container()]
-            for column, (name, fig) in zip(columns, layer_figs[start:start + per_row]):
-                with column:
-                    charts.show(fig, key=f"heatmap-{layer}-{name}")
+        # Two columns for the whole layer, heatmaps dealt left, right, left...: a layer's heatmaps
+        # share one height, so the pairs line up as rows would, with 3 elements instead of 3 per
+        # row (every element is server work a class waits for: bench/bench_load.py). One a row:
+        # straight into the page.
+        columns = st.columns(per_row) if per_row > 1 else [st.container()]
+        for i, (name, fig) in enumerate(layer_figs):
+            with columns[i % per_row]:
+                charts.show(fig, key=f"heatmap-{layer}-{name}")
 
     # Notes under the heatmaps, so the heatmaps start on a 1280×720 projector's first screen.
     # Closed expanders cost nothing: their content is built only while open (ui.lazy).
