@@ -30,6 +30,8 @@ from rnnviz.plots import diagram, heatmaps, io_diagrams, neuron, palette, view_f
 
 SCREEN_PX, PROJECTOR_PX = 12, 16
 HIGHLIGHT = palette.FOCUS       # the app's one orange for "the thing in focus"
+# Text in that orange: the darker ink on a white box, >= 4.5:1 on either theme (FOCUS on white is 3.7:1)
+NOTE = dict(font=dict(size=14, color=palette.FOCUS_INK), bgcolor="rgba(255,255,255,0.9)")
 FONT_KEYS = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "outsidetextfont")
 
 
@@ -50,7 +52,7 @@ def _reading(r: reading.Reading, revealed: bool, lang: str | None) -> go.Figure:
             if len(parts) >= 3 and parts[0] == "cell":
                 pos = int(parts[2])
                 notes.append(dict(x=(shape.x0 + shape.x1) / 2, y=shape.y1 + 2.2, text=f"Δ {delta[pos]:+.3f}",
-                                  showarrow=False, font=dict(size=14, color=HIGHLIGHT), name=f"delta:{pos}"))
+                                  showarrow=False, name=f"delta:{pos}", **NOTE))
         fig.update_layout(annotations=list(fig.layout.annotations) + notes)
         fig.update_yaxes(range=[-1, 16])
         fig.update_layout(title_text=_escape(t("learn.fig_change", lang=lang, first=r.tokens[0],
@@ -74,15 +76,19 @@ def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> g
     curves = [(cell, f.wrt_hidden[cell], f.wrt_input[cell]) for cell in forgetting.CELLS]
     fig = go.Figure(view_figures.gradient_figure(curves, f.tokens, lang=lang))  # a finished dict, edited below
     fig.update_xaxes(title_text=_escape(t("figures.position", lang=lang)))  # two long titles overlap in a column
+    # half a page wide: the panel titles are their formulas alone (the text beside names them)
+    for note, title in zip(fig.layout.annotations[:2], ("‖∂h_T / ∂h_t‖", "‖∂h_T / ∂x_t‖")):
+        note.text = title
     steps = len(f.tokens)
-    fig.add_annotation(x=0, y=np.log10(max(f.wrt_input["RNN"][0], 1e-30)), xref="x2", yref="y2", ax=40, ay=-40,
-                       text=_escape(t("learn.fig_ratio", lang=lang, ratio=f.ratio("RNN"))), showarrow=True, arrowcolor=HIGHLIGHT,
-                       font=dict(size=14, color=HIGHLIGHT), bgcolor="rgba(255,255,255,0.85)")
+    # the note starts right of its arrow, clear of the right panel's tick labels
+    fig.add_annotation(x=0, y=np.log10(max(f.wrt_input["RNN"][0], 1e-30)), xref="x2", yref="y2", ax=25, ay=-55,
+                       xanchor="left", text=_escape(t("learn.fig_ratio", lang=lang, ratio=f.ratio("RNN"))),
+                       showarrow=True, arrowcolor=HIGHLIGHT, **NOTE)
     if revealed:
         fig.add_annotation(x=0.99, y=0.02, xref="x2 domain", yref="y2 domain", xanchor="right", yanchor="bottom",
-                           showarrow=False, bgcolor="rgba(255,255,255,0.9)", bordercolor=HIGHLIGHT,
+                           showarrow=False, bordercolor=HIGHLIGHT,
                            text=_escape(t("learn.fig_doubled", lang=lang, steps=2 * steps, ratio=f.doubled_rnn_ratio)),
-                           font=dict(size=14, color=HIGHLIGHT))
+                           **NOTE)
     return fig
 
 
