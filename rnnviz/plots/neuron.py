@@ -45,7 +45,7 @@ CSS = """
 .rv-nt .nx{font-size:.75rem;line-height:1.15;opacity:.85;white-space:pre;text-align:left;padding:1px 2px;
   font-variant-numeric:tabular-nums;border-left:2px solid rgba(128,128,128,.35);margin-top:2px}
 .rv-nt .nx span{display:block}
-.rv-nt .nx .hit{font-weight:700;color:#d95f02}
+.rv-nt .nx .hit{font-weight:700;text-decoration:underline 2px #d95f02;text-underline-offset:2px}
 </style>
 """
 
