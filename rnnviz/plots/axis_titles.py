@@ -19,8 +19,9 @@ and the figure grows by room_px per strip (the top strip widens the top margin).
 plot area is pinned to the figure's top edge (container coordinates) with the strip below it: in paper
 coordinates Plotly would widen the top margin for it on its own (automargin), shrinking the plot area
 under every position computed here. ``room_px`` is one
-line of the largest moved title at lesson mode's size (rnnviz.plots.palette.LESSON_SCALE): lesson
-mode enlarges fonts, not margins, so one figure serves both modes. Colour-bar titles with CJK text
+line of the largest moved title at its largest (raised to FLOOR_PX as the Learn page does, then
+× rnnviz.plots.palette.LESSON_SCALE): lesson mode enlarges fonts, not margins, so one figure serves
+every mode. Colour-bar titles with CJK text
 are put on top of their bar (:func:`colour_bar_side`: horizontal) instead of the rotated right side.
 
 English titles are left as Plotly draws them (rotated Latin text is the usual convention).
@@ -40,6 +41,9 @@ CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\u
 GAP_PX = 4        # between the plot area's top edge and the title's baseline box
 LINE_EM = 1.5     # a line of text, in ems (the text box of a CJK line, with Plotly's padding)
 LEGEND_PAD_PX = 10  # a horizontal legend's padding above and below its row
+# The smallest font a strip is sized for: the Learn page raises every chart font to 16 px in lesson
+# mode before lesson mode's 4/3 (rnnviz.plots.learn.legible), after the builders made their room.
+FLOOR_PX = 16
 NAME = "y-title:"  # annotation name prefix: "y-title:y2" is the title of axis y2
 EPS = 1e-6
 
@@ -60,9 +64,14 @@ def title_text(holder: dict) -> str | None:
     return title.get("text") if isinstance(title, dict) else title if isinstance(title, str) else None
 
 
+def line_px(size: float) -> int:
+    """Pixels of one line of text of font ``size`` at its largest: raised to FLOOR_PX, then × 4/3."""
+    return math.ceil(max(size, FLOOR_PX) * LESSON_SCALE * LINE_EM)
+
+
 def room_px(size: float) -> int:
-    """Pixels of the strip above an axis for a one-line title of font ``size`` (lesson mode's size)."""
-    return math.ceil(size * LESSON_SCALE * LINE_EM) + GAP_PX
+    """Pixels of the strip above an axis for a one-line title of font ``size``."""
+    return line_px(size) + GAP_PX
 
 
 def _y_axes(layout: dict) -> list[str]:
@@ -133,7 +142,7 @@ def horizontal_figure(fig):
 def _legend_px(layout: dict) -> int:
     """A one-row legend's height at lesson mode's size (its font's line and Plotly's padding)."""
     size = ((layout.get("legend") or {}).get("font") or {}).get("size")
-    return math.ceil(float(size or (layout.get("font") or {}).get("size") or FONT_DEFAULT) * LESSON_SCALE * LINE_EM) + LEGEND_PAD_PX
+    return line_px(float(size or (layout.get("font") or {}).get("size") or FONT_DEFAULT)) + LEGEND_PAD_PX
 
 
 def _open_strips(layout: dict, tops: list[float], px: int) -> None:

@@ -199,7 +199,7 @@ def test_room_is_made_above_each_moved_title(name):
     assert notes
     assert pixel_heights(zh) == pytest.approx(pixel_heights(en), abs=0.05)
     strip = max(axis_titles.room_px(note["font"].get("size") or 12) for note in notes.values())
-    assert strip >= 16 * 1.3 + axis_titles.GAP_PX  # a 16 px (lesson mode) line fits
+    assert strip >= 16 * 4 / 3 * 1.3 + axis_titles.GAP_PX  # a line at 16 px (Learn, lesson mode) × 4/3 fits
     assert zh["layout"]["margin"]["t"] >= en["layout"]["margin"]["t"] + strip
     for axis in notes:
         key = "yaxis" + axis[1:]
