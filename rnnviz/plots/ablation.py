@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from rnnviz import quantities
 from rnnviz.i18n import t
-from rnnviz.plots import finished, heatmaps, palette
+from rnnviz.plots import axis_titles, finished, heatmaps, palette
 from rnnviz.plots.tokens import plot_text
 
 
@@ -31,7 +31,7 @@ def classify_figure(original: Mapping[str, float], forced: Mapping[str, float], 
     layout = dict(barmode="group", yaxis=dict(range=[0, 1.15], fixedrange=True, title=dict(text=t("ablation.probability", lang=lang))),
                   xaxis=dict(fixedrange=True, tickfont=dict(size=palette.FONT_LABEL)), height=300, template=finished.TEMPLATE_NONE,
                   margin=dict(l=55, r=10, t=30, b=40), legend=dict(orientation="h", y=1.15, font=dict(size=palette.FONT_LEGEND)))
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 def next_token_figure(tokens: Sequence[str], p_original: np.ndarray, p_forced: np.ndarray, *,
@@ -54,7 +54,7 @@ def next_token_figure(tokens: Sequence[str], p_original: np.ndarray, p_forced: n
         height=280, template=finished.TEMPLATE_NONE, margin=dict(l=55, r=10, t=30, b=60),
         legend=dict(orientation="h", y=1.15, font=dict(size=palette.FONT_LEGEND)),
     )
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 def difference_figure(name: str, original: Sequence[np.ndarray], forced: Sequence[np.ndarray],

@@ -35,7 +35,7 @@ import plotly.graph_objects as go
 
 from rnnviz import quantities
 from rnnviz.i18n import t
-from rnnviz.plots import palette
+from rnnviz.plots import axis_titles, palette
 from rnnviz.plots.tokens import display_token
 
 # Scale, range and label of each quantity come from rnnviz.quantities; colours from rnnviz.plots.palette.
@@ -193,7 +193,7 @@ def heatmap_spec(
     # Trace order as before: the overlay scatter of a direction was added right after its heatmap.
     if overlays:
         data = [trace for pair in zip(data, overlays) for trace in pair]
-    return dict(data=data, layout=layout)
+    return dict(data=data, layout=axis_titles.horizontal(layout))
 
 
 def typed_array(values: np.ndarray) -> dict:

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz.i18n import get_language, t
+from rnnviz.plots import axis_titles
 from rnnviz.plots.heatmaps import typed_array
 from rnnviz.plots.palette import CELL_COLOURS, FONT_AXIS, FONT_LEGEND, FONT_TICK, HOVER
 
@@ -74,7 +75,7 @@ def _curves_layout(chance: float | None, total_steps: int | None, lang: str, hei
     fig.update_yaxes(type="log", title=dict(text=t("lab.loss", lang=lang), font=FONT), tickfont=FONT,
                      gridcolor="#e5e5e5", row=2, col=1, nticks=3)  # a short panel: 3 labels never touch
     fig.update_layout(height=height, **LAYOUT)
-    return fig.to_dict()["layout"]
+    return axis_titles.horizontal(fig.to_dict()["layout"])
 
 
 def sweep_figure(rows: Sequence[dict], cells: Sequence[str], lags: Sequence[int], *, chance: float,
@@ -105,4 +106,4 @@ def sweep_figure(rows: Sequence[dict], cells: Sequence[str], lags: Sequence[int]
     fig.update_yaxes(range=[-0.02, 1.02], title=dict(text=t("lab.final_accuracy", lang=lang), font=FONT),
                      tickfont=FONT, gridcolor="#e5e5e5")
     fig.update_layout(height=height, **LAYOUT)
-    return fig
+    return axis_titles.horizontal_figure(fig)

@@ -26,7 +26,7 @@ from rnnviz.analysis import shapes
 from rnnviz.i18n import catalogue, t
 from rnnviz.lessons import (both_ways, cell_write, chapters, counting, forget_gate, forgetting,
                             gru_convention, minimal_pair, outputs_read, reading, torch_call)
-from rnnviz.plots import diagram, heatmaps, io_diagrams, neuron, palette, view_figures
+from rnnviz.plots import axis_titles, diagram, heatmaps, io_diagrams, neuron, palette, view_figures
 
 SCREEN_PX, PROJECTOR_PX = 12, 16
 HIGHLIGHT = palette.FOCUS       # the app's one orange for "the thing in focus"
@@ -94,7 +94,7 @@ def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> g
 
 def _colour_bar(fig: go.Figure, text: str) -> go.Figure:
     """Title the shared colour bar (the builders leave it untitled; a projector needs the unit)."""
-    fig.update_layout(coloraxis_colorbar_title=dict(text=_escape(text), side="right"))
+    fig.update_layout(coloraxis_colorbar_title=dict(text=_escape(text), side=axis_titles.colour_bar_side(text)))
     return fig
 
 
@@ -122,7 +122,9 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
         fig.add_vrect(x0=c.n - 0.5, x1=len(c.tokens) - 0.5, fillcolor="rgba(128,128,128,0.12)", line_width=0,
                       annotation_text=_escape(t("learn.fig_hidden_only", lang=lang)),
                       annotation_position="top", annotation_font=dict(size=14))
-    fig.update_layout(height=360, margin=dict(t=60))  # the legend sits above the plot
+    # the legend sits above the plot (added to the builder's height and top margin, which hold the
+    # horizontal Chinese axis titles: rnnviz.plots.axis_titles)
+    fig.update_layout(height=fig.layout.height + 100, margin=dict(t=fig.layout.margin.t + 50))
     return fig
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 from rnnviz import quantities
 from rnnviz.i18n import t
-from rnnviz.plots import finished, palette
+from rnnviz.plots import axis_titles, finished, palette
 from rnnviz.plots.tokens import display_token, plot_text, visible_token
 
 FOCUS = palette.FOCUS
@@ -126,7 +126,7 @@ def unit_figure(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tu
     if step is not None and 0 <= step < T:  # what fig.add_vline(x=step) adds
         layout["shapes"] = [dict(type="line", x0=step, x1=step, xref="x", y0=0, y1=1, yref="y domain",
                                  line=dict(color="#000000", width=1, dash="dot"))]
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 def ranking_figure(labels: Sequence[str], r: Sequence[float], *, lang: str | None = None) -> dict:

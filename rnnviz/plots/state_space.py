@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rnnviz.plots.axis_titles import colour_bar_side, horizontal
 from rnnviz.plots.finished import finished
 from rnnviz.plots.palette import DIVERGING_SCALE, GATE_SCALE, LESSON_SCALE
 from rnnviz.plots.tokens import display_token
@@ -31,7 +32,7 @@ COLOUR_A, COLOUR_B, FIT = "#333333", "#d95f02", "#1b9e77"  # dark grey, orange, 
 def _figure(data: list[dict], layout: dict) -> dict:
     """The finished figure dict, without Plotly's property-by-property validation and copy (~25–55 ms
     per figure here; the keys are validated once by tests/plots/test_state_space_plots.py)."""
-    return finished(data, layout)
+    return finished(data, horizontal(layout))
 
 
 def _no_none(mapping: dict) -> dict:
@@ -48,9 +49,11 @@ class Colour:
     diverging: bool = True
 
     def axis(self, font: int) -> dict:
+        side = colour_bar_side(self.title)  # a Chinese title on top: horizontal, its ticks kept below it
         return dict(cmin=self.cmin, cmax=self.cmax, colorscale=DIVERGING_SCALE if self.diverging else GATE_SCALE,
-                    colorbar=dict(title=dict(text=self.title, side="right", font=dict(size=font)),
-                                  thickness=12, tickfont=dict(size=font), outlinewidth=0))
+                    colorbar=dict(title=dict(text=self.title, side=side, font=dict(size=font)),
+                                  thickness=12, tickfont=dict(size=font), outlinewidth=0,
+                                  **({"ticklabelposition": "outside bottom"} if side == "top" else {})))
 
 
 @dataclass

@@ -26,7 +26,7 @@ import numpy as np
 from rnnviz import quantities
 from rnnviz.analysis.saturation import HIGH, LOW, SIGMOID_GATES, Saturation
 from rnnviz.i18n import t
-from rnnviz.plots import finished, palette
+from rnnviz.plots import axis_titles, finished, palette
 from rnnviz.plots.heatmaps import value_range
 from rnnviz.plots.palette import CELL_COLOURS, DIVERGING_SCALE, GATE_SCALE, SLICE_COLOURS
 from rnnviz.plots.tokens import display_token
@@ -187,7 +187,7 @@ def saturation_figure(entries: Sequence[tuple[str, str, dict[tuple[str, int, int
     finished.merge(layout, dict(height=330 * len(families) + 70, margin=dict(l=60, r=10, t=40, b=80),
                                 legend=dict(orientation="h", y=-0.2 if len(families) == 1 else -0.1, yanchor="top", x=0),
                                 **FINISHED_LAYOUT))
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 # --------------------------------------------------------------------------- vanishing gradients
@@ -251,7 +251,7 @@ def gradient_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], tokens
                                 **FINISHED_LAYOUT))
     for note in layout["annotations"]:  # the panel titles (theme text colour: light or dark page)
         finished.merge(note, dict(font=dict(size=palette.FONT_LABEL)))
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 # --------------------------------------------------------------------------- PyTorch shapes
@@ -325,7 +325,7 @@ def shapes_figure(output: np.ndarray, h_n: np.ndarray, equalities, *, hidden_out
                                                colorbar=palette.colorbar(False, lang, nticks=3)),  # 3 ticks: a short bar
                                 height=int(min(580, 170 + 34 * (max(L, rows_h) + 2 * BAND))), margin=dict(l=70, r=10, t=50, b=60),
                                 **FINISHED_LAYOUT))
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 # --------------------------------------------------------------------------- I/O shapes
@@ -353,7 +353,7 @@ def next_token_figure(tokens: Sequence[str], p_actual: np.ndarray, best: Sequenc
                   yaxis=dict(range=[0, 1.18], title=dict(text=t("io_shapes.lm_y_axis", lang=lang), font=dict(size=palette.FONT_TICK)),
                              fixedrange=True, gridcolor="#E5E5E5"),
                   height=300, margin=dict(l=60, r=10, t=20, b=60), **FINISHED_LAYOUT)
-    return finished.finished(data, layout)
+    return finished.finished(data, axis_titles.horizontal(layout))
 
 
 def context_figure(c: np.ndarray, lang: str | None = None) -> dict:

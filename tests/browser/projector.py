@@ -13,6 +13,9 @@ and ``scripts/projector_screens.py``.
 - ``low_contrast``: annotation texts (diagram labels, notes) below WCAG 4.5:1 against what is under
   them: their own label box, else the filled shapes under their centre, else the page;
 - ``chips``: the lowest contrast of the Neuron view's coloured text chips (text on its fill), None without;
+- ``rotated_cjk``: visible chart texts containing CJK that are drawn rotated (a ``rotate(a, …)`` with
+  a ≠ 0 in the ``transform`` of the text or of a group holding it: Plotly's y-axis titles, right-side
+  colour-bar titles, crowded tick labels) — Chinese read sideways;
 - ``not_found``: whether Streamlit's "Page not found" dialog is open.
 """
 
@@ -43,6 +46,9 @@ MEASURE_JS = """(slack) => {
   const filled = (e, st) => st.fill && st.fill !== 'none' ? [rgb(st.fill), alpha(st.fill) * parseFloat(st.fillOpacity || 1) * parseFloat(st.opacity || 1)] : null;
   out.low_contrast = [];
   out.chips = null;
+  out.rotated_cjk = [];
+  const angle = node => { const m = (node.getAttribute && node.getAttribute('transform') || '').match(/rotate\\(\\s*(-?[\\d.]+)/);
+                          return m ? Number(m[1]) : 0; };
   document.querySelectorAll('[data-testid="rv-neuron-text"] .tv').forEach(chip => {
     const st = getComputedStyle(chip);
     const ratio = ratioOf(rgb(st.color), over(rgb(st.backgroundColor), alpha(st.backgroundColor), page));
@@ -71,6 +77,12 @@ MEASURE_JS = """(slack) => {
       if (f) under = over(f[0], f[1], under);
       const ratio = ratioOf(rgb(getComputedStyle(e).fill), under);
       if (ratio < 4.5) out.low_contrast.push({chart: k, text: e.textContent.slice(0, 40), ratio: Math.round(ratio * 100) / 100});
+    });
+    texts.filter(e => /[\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff]/.test(e.textContent)).forEach(e => {
+      for (let node = e; node && node !== plot; node = node.parentNode)
+        if (angle(node) % 360 !== 0) {
+          out.rotated_cjk.push({chart: k, text: e.textContent.slice(0, 40), cls: e.getAttribute('class') || '', angle: angle(node)});
+          break; }
     });
     const boxes = texts.map(e => {
       const r = e.getBoundingClientRect();

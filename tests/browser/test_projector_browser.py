@@ -12,6 +12,8 @@ language and mode once, to keep the run short on two cores — and measured (tes
 - no two chart texts of one chart overlap (getBoundingClientRect, more than projector.SLACK px both
   ways; hover labels excluded) and none sticks out of its chart: diagram labels, ticks, titles,
   colour bars, legends, in both languages and lesson mode;
+- no chart text containing Chinese is drawn rotated (y-axis titles, colour-bar titles: Plotly turns
+  them 90°; rnnviz.plots.axis_titles lays them horizontally above their axis);
 - every diagram label contrasts ≥ 4.5:1 with what is under it (its label box, the filled shape under
   it, else the page: the Learn chain's tokens were dark on the dark page), and so do the Neuron
   view's coloured text chips.
@@ -121,6 +123,14 @@ def test_chart_texts_neither_overlap_nor_stick_out(measured):
     clipped = {(combo, path or "/"): r["clipped"][:6] for (combo, path), r in measured.items()
                if r["clipped"] and path.split("?")[0] not in OVERLAPS_NOT_ASSERTED}
     assert not clipped, clipped
+
+
+def test_no_chinese_text_is_drawn_on_its_side(measured):
+    rotated = {(combo, path or "/"): r["rotated_cjk"][:6] for (combo, path), r in measured.items() if r["rotated_cjk"]}
+    assert not rotated, rotated
+    # the measurement sees Chinese chart text at all: the horizontal axis titles are there
+    assert any(r["fonts"] and any("单元" in f["text"] for f in r["fonts"]) for (combo, _), r in measured.items()
+               if combo.endswith("_zh_lesson")), "no Chinese chart text measured"
 
 
 def test_diagram_labels_and_text_chips_contrast(measured):

@@ -4,6 +4,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from rnnviz.plots.axis_titles import room_px
 from rnnviz.plots.lab import curves_figure
 from tests.app.spec import decode
 
@@ -29,5 +30,8 @@ def test_curves_dict_is_valid_plotly_with_the_histories_numbers():
 def test_curves_frame_in_chinese_and_not_shared_between_calls():
     one = curves_figure([("LSTM", HISTORY)], chance=0.25, total_steps=100, lang="zh")
     assert one["layout"]["xaxis2"]["title"]["text"] == "训练步数"
+    height = one["layout"]["height"]  # 360 and a strip above each panel for its horizontal Chinese title
+    assert height >= 360 + 2 * room_px(13)
     one["layout"]["height"] = 1                             # a caller's change stays in its own copy
-    assert curves_figure([], chance=0.25, total_steps=100, lang="zh")["layout"]["height"] == 360
+    assert curves_figure([], chance=0.25, total_steps=100, lang="zh")["layout"]["height"] == height
+    assert curves_figure([], chance=0.25, total_steps=100, lang="en")["layout"]["height"] == 360
