@@ -10,8 +10,8 @@ cell comparison (``rnnviz.plots.view_figures``), the Gate Explorer's heatmaps (`
 the neuron view's unit line (``rnnviz.plots.neuron``). What the reveal adds is a highlight of the computed
 answer (an outline, the hidden half of a line, the equal slices, a note), never a different number.
 
-``legible(fig, minimum)`` raises every font of a figure to at least ``minimum`` px: 12 px on a
-screen, 16 px in lesson mode (projector), which several builders' small tick fonts would miss.
+``legible(fig, minimum)`` raises every font of a figure to at least ``minimum`` px (12 px), which
+several builders' small tick fonts would miss; lesson mode then draws every chart 4/3 larger (16 px).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from rnnviz.lessons import (both_ways, cell_write, chapters, counting, forget_ga
                             gru_convention, minimal_pair, outputs_read, reading, torch_call)
 from rnnviz.plots import axis_titles, diagram, heatmaps, io_diagrams, neuron, palette, view_figures
 
-SCREEN_PX, PROJECTOR_PX = 12, 16
+SCREEN_PX = 12  # lesson mode's 16 px comes from ui.charts.show (every chart × 4/3), not from here
 HIGHLIGHT = palette.FOCUS       # the app's one orange for "the thing in focus"
 # Text in that orange: the darker ink on a white box, >= 4.5:1 on either theme (FOCUS on white is 3.7:1)
 NOTE = dict(font=dict(size=14, color=palette.FOCUS_INK), bgcolor="rgba(255,255,255,0.9)")
@@ -101,12 +101,26 @@ def _colour_bar(fig: go.Figure, text: str) -> go.Figure:
 def _forget_gate(g: forget_gate.ForgetGate, revealed: bool, lang: str | None) -> go.Figure:
     fig = heatmaps.heatmap_figure("forget_gate", [g.forget], g.tokens, unit=g.unit,
                                  step=g.closes_at if revealed else None, lang=lang, outline=HIGHLIGHT)
-    return _colour_bar(fig, t("quantities.forget_gate", lang=lang))
+    return _colour_bar(_upright_tokens(fig), t("quantities.forget_gate", lang=lang))
+
+
+def _upright_tokens(fig: go.Figure) -> go.Figure:
+    """Ten words under half a page of heatmap: Plotly would tilt them 30° so that their boxes
+    overlap; straight up they stand apart, as Plotly draws them itself at the lesson mode's size."""
+    fig.update_xaxes(tickangle=-90)
+    return fig
 
 
 def _cell_write(c: cell_write.CellWrite, revealed: bool, lang: str | None) -> go.Figure:
-    return go.Figure(diagram.cell_figure("LSTM", c.wires, token=c.tokens[c.step], focus=c.gate if revealed else None,
-                                         unit=c.unit, step=c.step, lang=lang))
+    fig = go.Figure(diagram.cell_figure("LSTM", c.wires, token=c.tokens[c.step], focus=c.gate if revealed else None,
+                                        unit=c.unit, step=c.step, lang=lang))
+    # Half a page leaves four gate values side by side no room (they overlapped at lesson size):
+    # i and o go under their boxes (y 20.5-27.5), f and g stay above, so neighbours in a row are
+    # two gates apart.
+    for note in fig.layout.annotations:
+        if note.name in ("wire:input_gate", "wire:output_gate"):
+            note.y = 13.5
+    return fig
 
 
 def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figure:
@@ -129,8 +143,8 @@ def _counting(c: counting.Counting, revealed: bool, lang: str | None) -> go.Figu
 
 
 def _gru(g: gru_convention.GruConvention, revealed: bool, lang: str | None) -> go.Figure:
-    fig = heatmaps.heatmap_figure("update_gate", [g.update], g.tokens, unit=g.unit, step=g.step, lang=lang,
-                                 outline=HIGHLIGHT)
+    fig = _upright_tokens(heatmaps.heatmap_figure("update_gate", [g.update], g.tokens, unit=g.unit, step=g.step,
+                                                  lang=lang, outline=HIGHLIGHT))
     _colour_bar(fig, t("quantities.update_gate", lang=lang))
     if revealed:
         fig.add_annotation(x=g.step, y=g.unit, text=f"hₜ = {g.h:.2f} · hₜ₋₁ = {g.h_prev:.2f} · nₜ = {g.n:.2f}",
@@ -147,6 +161,8 @@ def _both_ways(b: both_ways.BothWays, revealed: bool, lang: str | None) -> go.Fi
     fig = go.Figure(view_figures.shapes_figure(b.output, b.h_n, equalities, hidden_out=H, num_layers=1, directions=2,
                                      batch_index=0, batch_first=False, lang=lang))  # edited below
     fig.update_traces(xgap=0, ygap=0)  # 2·64 columns in half a page: cell gaps would hide the colours
+    # one layer: h_n's rows are told apart by their direction alone ("0 · layer 1 →" ran over output)
+    fig.update_layout(yaxis2=dict(ticktext=["0 →", "1 ←"]))
     return _half_width(fig, lang)
 
 
