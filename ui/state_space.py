@@ -4,8 +4,9 @@
   reference states, their principal components per direction and state part (h; c for an LSTM),
   the fixed points of each direction and the expected-vs-observed rows. ~0.3–2 s of CPU per
   direction the first time (bench/bench_dynamics.py), then free.
-- ``pair(choice, tokens_a, tokens_b)`` and ``held(choice, tokens, unit, value, direction)``: per
-  sentence(s), ``st.cache_data`` (numpy only, pickled).
+- ``pair(choice, tokens_a, tokens_b)``: per pair of sentences, what the first screen draws (their
+  states and readouts); ``patching(choice, pair)`` and ``held(choice, tokens, unit, value, direction)``:
+  only for the sections a learner opens. ``st.cache_data`` (numpy only, pickled).
 """
 
 from __future__ import annotations
@@ -123,27 +124,67 @@ def _space(key: str, _choice) -> Space:
                  state_space.readout_kind(model), int(getattr(head, "out_features", 0) or 0), str(labels[0]))
 
 
-def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
-    """The minimal pair, the half-life fit and the patching curve per direction (numpy only)."""
+@dataclass
+class PairView:
+    """What the first screen needs of two sentences: their states (``result``), the readout at
+    every step of each (per direction) and each sentence's prediction."""
+
+    result: minimal_pairs.Pair
+    values_a: list                 # per direction: (T_a,) readout at every step, or None
+    values_b: list
+    scalar_a: float | None         # the readout of A's output (P(positive) / entropy / value)
+    scalar_b: float | None
+
+
+def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]) -> PairView:
+    """The minimal pair's states and readouts (numpy only). The half-life fit and the patching
+    curve are not here: they are built only when their section is opened (``patching``)."""
     return _pair(_key(choice, tokens_a, tokens_b), (choice, tokens_a, tokens_b))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _pair(key: str, _inputs: tuple):
+def _pair(key: str, _inputs: tuple) -> PairView:
     """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, tokens_a, tokens_b), not
     hashed (one argument: Streamlit inspects the signature once per argument on every call)."""
     choice, tokens_a, tokens_b = _inputs
     model = get_model(choice)
+    traces = trace(choice, tokens_a), trace(choice, tokens_b)  # B is kept while A is typed: traced once
     with torch.no_grad():
-        result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b)
-        D = len(result.states_a)
-        fits = [minimal_pairs.half_life(result, d) for d in range(D)]
-        curves = [minimal_pairs.patch_curve(model, result, d) for d in range(D)]
-        readout = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_a)], \
-            [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_b)]
-        scalars = (minimal_pairs.readout_scalar(model, result.output_a),
-                   minimal_pairs.readout_scalar(model, result.output_b))
-    return result, fits, curves, readout, scalars
+        result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b, traces=traces)
+        values_a = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_a)]
+        values_b = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_b)]
+        return PairView(result, values_a, values_b, minimal_pairs.readout_scalar(model, result.output_a),
+                        minimal_pairs.readout_scalar(model, result.output_b))
+
+
+def trace(choice, tokens: tuple[str, ...]):
+    """``model.trace(tokens)`` (``rnnviz.Trace``), shared and read-only: typing A does not trace the
+    unchanged B again."""
+    return _trace(_key(choice, tokens), (choice, tokens))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _trace(key: str, _inputs: tuple):
+    """``key``: ``_key(choice, tokens)``; ``_inputs`` = (choice, tokens), not hashed."""
+    choice, tokens = _inputs
+    with torch.no_grad():
+        return get_model(choice).trace(list(tokens))
+
+
+def patching(choice, view: PairView) -> list:
+    """The patching curve of the pair per direction (``minimal_pairs.patch_curve``; None without
+    a readout): one packed batch per direction, cached per model and pair."""
+    result = view.result
+    return _patching(_key(choice, tuple(result.tokens_a), tuple(result.tokens_b)), (choice, result))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _patching(key: str, _inputs: tuple) -> list:
+    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, the pair), not hashed."""
+    choice, result = _inputs
+    model = get_model(choice)
+    with torch.no_grad():
+        return [minimal_pairs.patch_curve(model, result, d) for d in range(len(result.states_a))]
 
 
 def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None, original=None):

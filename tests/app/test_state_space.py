@@ -49,6 +49,9 @@ def test_path_projection_colours_and_patching_match_independent_computations(app
     assert np.allclose(colours, [model.predict(tokens[:t + 1])["positive"] for t in range(len(tokens))], atol=1e-5)
     assert main["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "P(positive)"
     assert trace_named(main, "fixed point")["marker"]["symbol"]  # fixed points drawn
+    at.session_state["ss_pair"] = True  # the learner opens the minimal pair (closed: not built)
+    at.run()
+    assert not at.exception
     # patching: at the last aligned step A's state becomes B's final state -> B's prediction
     patch = trace_named(by_title(at, "state at that step"), "A, patched")
     curve = decode(patch["y"])
@@ -99,6 +102,8 @@ def test_chinese_page(app_test):
 def test_first_visit_from_the_default_sentence_starts_on_the_pair(app_test):
     at = open_page(app_test, PAGE, model="untrained", cell="GRU", hidden="8")  # app.py ran the default page first
     assert at.text_input(key="sentence").value == A and at.text_input(key="sentence_b").value == B
+    at.session_state["ss_pair"] = True  # the learner opens the minimal pair's section
+    at.run()
     assert any("How far apart" in str(c["layout"].get("title", {}).get("text")) for c in charts(at))
     at.text_input(key="sentence").set_value("What time is it ?").run()  # a later choice is kept
     assert at.text_input(key="sentence").value == "What time is it ?" and not at.exception
