@@ -139,3 +139,32 @@ def test_lab_flipflop_run_shows_its_fixed_points(app_test):
     assert len(decode(trace_named(main, "fixed point")["x"])) == len(fp)
     table = at.dataframe[0].value
     assert str(int((abs(fp.eigenvalues[:, 0]) < 1).sum())) in table.iloc[-1].tolist()  # the flip-flop row
+
+
+def titles(at) -> list[str]:
+    return [str(c["layout"].get("title", {}).get("text", "")) for c in charts(at)]
+
+
+@needs_gru
+def test_sections_under_the_first_screen_are_built_only_when_opened(app_test):
+    """Typing costs what the first screen costs (issue 14, bench/bench_app.py): the minimal pair
+    (distance, patching, differences) and clamping are closed expanders with nothing in them, one
+    click away; opened, or linked with ?open=, they are complete; the first screen still shows both
+    paths, the fixed points and the readout colours."""
+    at = open_page(app_test, PAGE, model="sentiment-gru", sentence=A, sentence_b=B)
+    main = by_title(at, "principal components")
+    assert {"A", "B", "fixed point"} <= {d.get("name") for d in main["data"]} and "coloraxis" in main["layout"]
+    assert [e.label for e in at.expander] == ["Minimal pair: what one word changes", "Clamping: hold one unit"]
+    assert not any(k in titles(at) for k in ("How far apart", "state at that step", "B − A"))
+    assert not at.slider and "clamp_unit" not in at.query_params and "open" not in at.query_params
+    at.session_state["ss_clamp"] = True  # one click
+    at.run()
+    assert at.slider(key="clamp_value").value == 1.0 and at.query_params["open"] == "clamp"
+    at = open_page(app_test, PAGE, model="sentiment-gru", sentence=A, sentence_b=B, open="pair,clamp")
+    found = titles(at)
+    assert all(any(k in title for title in found) for k in ("How far apart", "state at that step", "B − A"))
+    assert at.select_slider(key="patch_step") and at.slider(key="clamp_value")
+    at.session_state["ss_pair"] = False  # closed again: its controls leave the URL
+    at.run()
+    assert "patch_step" not in at.query_params and at.query_params["open"] == "clamp"
+    assert not any("How far apart" in title for title in titles(at))
