@@ -57,11 +57,15 @@ def get_model(choice):
     return _lab_model(choice) if isinstance(choice, LabChoice) else models.get_model(choice)
 
 
-def tokens_for(choice, text: str) -> tuple[list[str], int]:
+def tokens_for(choice, text: str, model=None) -> tuple[list[str], int]:
+    """The tokens the model reads (capped) and how many there were. ``model``: ``get_model(choice)``
+    when the caller has it (every cached lookup costs Streamlit a signature inspection and a hash)."""
+    model = get_model(choice) if model is None else model
     if isinstance(choice, LabChoice):
-        tokens = get_model(choice).tokens(text)
+        tokens = model.tokens(text)
         return tokens, len(tokens)
-    return models.tokens_for(choice, text)
+    steps = model.steps(text)  # as ui.models.tokens_for
+    return steps.tokens, steps.total
 
 
 @dataclass
@@ -136,19 +140,19 @@ class PairView:
     scalar_b: float | None
 
 
-def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]) -> PairView:
-    """The minimal pair's states and readouts (numpy only). The half-life fit and the patching
-    curve are not here: they are built only when their section is opened (``patching``)."""
-    return _pair(_key(choice, tokens_a, tokens_b), (choice, tokens_a, tokens_b))
+def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...], model) -> PairView:
+    """The minimal pair's states and readouts (numpy only); ``model`` = ``get_model(choice)``. The
+    half-life fit and the patching curve are not here: they are built only when their section is
+    opened (``patching``)."""
+    return _pair(_key(choice, tokens_a, tokens_b), (choice, tokens_a, tokens_b, model))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _pair(key: str, _inputs: tuple) -> PairView:
-    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, tokens_a, tokens_b), not
-    hashed (one argument: Streamlit inspects the signature once per argument on every call)."""
-    choice, tokens_a, tokens_b = _inputs
-    model = get_model(choice)
-    traces = trace(choice, tokens_a), trace(choice, tokens_b)  # B is kept while A is typed: traced once
+    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, tokens_a, tokens_b, model),
+    not hashed (one argument: Streamlit inspects the signature once per argument on every call)."""
+    choice, tokens_a, tokens_b, model = _inputs
+    traces = trace(choice, tokens_a, model), trace(choice, tokens_b, model)  # B, kept while A is typed: traced once
     with torch.no_grad():
         result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b, traces=traces)
         values_a = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_a)]
@@ -157,18 +161,18 @@ def _pair(key: str, _inputs: tuple) -> PairView:
                         minimal_pairs.readout_scalar(model, result.output_b))
 
 
-def trace(choice, tokens: tuple[str, ...]):
-    """``model.trace(tokens)`` (``rnnviz.Trace``), shared and read-only: typing A does not trace the
-    unchanged B again."""
-    return _trace(_key(choice, tokens), (choice, tokens))
+def trace(choice, tokens: tuple[str, ...], model):
+    """``model.trace(tokens)`` (``rnnviz.Trace``; ``model`` = ``get_model(choice)``), shared and
+    read-only: typing A does not trace the unchanged B again."""
+    return _trace(_key(choice, tokens), (model, tokens))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _trace(key: str, _inputs: tuple):
-    """``key``: ``_key(choice, tokens)``; ``_inputs`` = (choice, tokens), not hashed."""
-    choice, tokens = _inputs
+    """``key``: ``_key(choice, tokens)``; ``_inputs`` = (model, tokens), not hashed."""
+    model, tokens = _inputs
     with torch.no_grad():
-        return get_model(choice).trace(list(tokens))
+        return model.trace(list(tokens))
 
 
 def patching(choice, view: PairView) -> list:

@@ -385,11 +385,12 @@ def sentences(choice, space, dims, part, direction, selected, font) -> None:
     text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
                           parse=lambda raw: raw[:widgets.MAX_SENTENCE_CHARS], max_chars=widgets.MAX_SENTENCE_CHARS,
                           help=t("state_space.sentence_b_help"))
-    tokens, total = cache.tokens_for(choice, text)
+    model = cache.get_model(choice)  # once: each cached lookup costs a hash and a signature inspection
+    tokens, total = cache.tokens_for(choice, text, model)
     if not widgets.length_notes(tokens, total, t("state_space.empty_prompt")):
         return
-    tokens_b = cache.tokens_for(choice, text_b)[0] or tokens
-    pair = cache.pair(choice, tuple(tokens), tuple(tokens_b))
+    tokens_b = cache.tokens_for(choice, text_b, model)[0] or tokens
+    pair = cache.pair(choice, tuple(tokens), tuple(tokens_b), model)
 
     path_view(space, pair, tuple(tokens), dims, part, direction, selected, font)
     if selected is not None:
