@@ -374,12 +374,10 @@ def render() -> None:
 @safe
 def sentences(choice, space, dims, part, direction, selected, font) -> None:
     """The two sentence boxes and everything that depends on them. A fragment (as the Gate
-    Explorer's): typing reruns only this, not the app shell, the model pickers, the sidebar's view
-    controls and the expected-vs-observed table below (the model's space is
-    computed once per model). The first screen is both paths on the principal components; the
-    minimal pair's sections under it are built only while open (``ui.lazy``), so typing costs what
-    the first screen costs; ``?open=pair,patching`` or a section's own control in a link
-    (``?clamp_unit=5``) opens them."""
+    Explorer's): typing reruns only this, not the app shell, the pickers, the sidebar and the
+    expected-vs-observed table. Under the first screen (both paths, the fixed points) the pair's
+    and the clamping's sections are built only while open (``ui.lazy``): typing costs what the first
+    screen costs. ``?open=pair,clamp`` or a section's control in a link (``?clamp_unit=5``) opens them."""
     col_a, col_b = st.columns(2)
     text = widgets.sentence_input(col_a)
     text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
@@ -395,7 +393,7 @@ def sentences(choice, space, dims, part, direction, selected, font) -> None:
     path_view(space, pair, tuple(tokens), dims, part, direction, selected, font)
     if selected is not None:
         show_fixed(space, direction, selected, font)
-    # two expanders, not one per section: each costs a widget on every keystroke
+    # two expanders, not one per section: each is a widget on every keystroke (~1 ms of server CPU)
     lazy.linked_expander(t("state_space.pair_heading"), lambda: show_pair(choice, space, pair, direction, font),
                          key="ss_pair", name="pair", controls=("patch_step", "diff_quantity"))
     lazy.linked_expander(t("state_space.clamp_heading"), lambda: show_clamp(choice, tokens, space, pair),

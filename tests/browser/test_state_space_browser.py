@@ -1,7 +1,7 @@
 """The State space page in a real browser at 1280×720: a direct visit shows the default minimal
 pair's path on the first screen, typing a new second sentence redraws B's path (tokens as text,
-never markup), moving the step keeps the view in the URL; Chinese and lesson mode render.
-Screenshots: artifacts/state_space_*.png."""
+never markup), moving the step keeps the view in the URL; Chinese and lesson mode render; the
+minimal pair's section opens, closes and deep-links. Screenshots: artifacts/state_space_*.png."""
 
 from __future__ import annotations
 
@@ -99,6 +99,8 @@ def test_pair_section_opens_closes_and_deep_links(browser, streamlit_server):
     expect(tab.locator(".js-plotly-plot .gtitle", has_text=distance)).to_have_count(1, timeout=WAIT_MS)
     expect(tab.locator(".js-plotly-plot .gtitle", has_text="state at that step")).to_have_count(1, timeout=WAIT_MS)
     tab.wait_for_function("() => new URLSearchParams(location.search).get('open') === 'pair'")
+    tab.locator(".js-plotly-plot", has_text=distance).scroll_into_view_if_needed()
+    tab.screenshot(path=str(ARTIFACTS / "state_space_pair_open.png"))
     section.click()  # the first click after opening closes it
     expect(tab.locator(".js-plotly-plot .gtitle", has_text=distance)).to_have_count(0, timeout=WAIT_MS)
     tab.wait_for_function("() => !new URLSearchParams(location.search).has('open')"
