@@ -4,8 +4,9 @@
   reference states, their principal components per direction and state part (h; c for an LSTM),
   the fixed points of each direction and the expected-vs-observed rows. ~0.3–2 s of CPU per
   direction the first time (bench/bench_dynamics.py), then free.
-- ``pair(choice, tokens_a, tokens_b)`` and ``held(choice, tokens, unit, value, direction)``: per
-  sentence(s), ``st.cache_data`` (numpy only, pickled).
+- ``pair(choice, tokens_a, tokens_b)``: per pair of sentences, what the first screen draws (their
+  states and readouts); ``patching(choice, pair)`` and ``held(choice, tokens, unit, value, direction)``:
+  only for the sections a learner opens. ``st.cache_data`` (numpy only, pickled).
 """
 
 from __future__ import annotations
@@ -56,11 +57,15 @@ def get_model(choice):
     return _lab_model(choice) if isinstance(choice, LabChoice) else models.get_model(choice)
 
 
-def tokens_for(choice, text: str) -> tuple[list[str], int]:
+def tokens_for(choice, text: str, model=None) -> tuple[list[str], int]:
+    """The tokens the model reads (capped) and how many there were. ``model``: ``get_model(choice)``
+    when the caller has it (every cached lookup costs Streamlit a signature inspection and a hash)."""
+    model = get_model(choice) if model is None else model
     if isinstance(choice, LabChoice):
-        tokens = get_model(choice).tokens(text)
+        tokens = model.tokens(text)
         return tokens, len(tokens)
-    return models.tokens_for(choice, text)
+    steps = model.steps(text)  # as ui.models.tokens_for
+    return steps.tokens, steps.total
 
 
 @dataclass
@@ -123,27 +128,67 @@ def _space(key: str, _choice) -> Space:
                  state_space.readout_kind(model), int(getattr(head, "out_features", 0) or 0), str(labels[0]))
 
 
-def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...]):
-    """The minimal pair, the half-life fit and the patching curve per direction (numpy only)."""
-    return _pair(_key(choice, tokens_a, tokens_b), (choice, tokens_a, tokens_b))
+@dataclass
+class PairView:
+    """What the first screen needs of two sentences: their states (``result``), the readout at
+    every step of each (per direction) and each sentence's prediction."""
+
+    result: minimal_pairs.Pair
+    values_a: list                 # per direction: (T_a,) readout at every step, or None
+    values_b: list
+    scalar_a: float | None         # the readout of A's output (P(positive) / entropy / value)
+    scalar_b: float | None
+
+
+def pair(choice, tokens_a: tuple[str, ...], tokens_b: tuple[str, ...], model) -> PairView:
+    """The minimal pair's states and readouts (numpy only); ``model`` = ``get_model(choice)``. The
+    half-life fit and the patching curve are not here: they are built only when their section is
+    opened (``patching``)."""
+    return _pair(_key(choice, tokens_a, tokens_b), (choice, tokens_a, tokens_b, model))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _pair(key: str, _inputs: tuple):
-    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, tokens_a, tokens_b), not
-    hashed (one argument: Streamlit inspects the signature once per argument on every call)."""
-    choice, tokens_a, tokens_b = _inputs
+def _pair(key: str, _inputs: tuple) -> PairView:
+    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, tokens_a, tokens_b, model),
+    not hashed (one argument: Streamlit inspects the signature once per argument on every call)."""
+    choice, tokens_a, tokens_b, model = _inputs
+    traces = trace(choice, tokens_a, model), trace(choice, tokens_b, model)  # B, kept while A is typed: traced once
+    with torch.no_grad():
+        result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b, traces=traces)
+        values_a = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_a)]
+        values_b = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_b)]
+        return PairView(result, values_a, values_b, minimal_pairs.readout_scalar(model, result.output_a),
+                        minimal_pairs.readout_scalar(model, result.output_b))
+
+
+def trace(choice, tokens: tuple[str, ...], model):
+    """``model.trace(tokens)`` (``rnnviz.Trace``; ``model`` = ``get_model(choice)``), shared and
+    read-only: typing A does not trace the unchanged B again."""
+    return _trace(_key(choice, tokens), (model, tokens))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _trace(key: str, _inputs: tuple):
+    """``key``: ``_key(choice, tokens)``; ``_inputs`` = (model, tokens), not hashed."""
+    model, tokens = _inputs
+    with torch.no_grad():
+        return model.trace(list(tokens))
+
+
+def patching(choice, view: PairView) -> list:
+    """The patching curve of the pair per direction (``minimal_pairs.patch_curve``; None without
+    a readout): one packed batch per direction, cached per model and pair."""
+    result = view.result
+    return _patching(_key(choice, tuple(result.tokens_a), tuple(result.tokens_b)), (choice, result))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _patching(key: str, _inputs: tuple) -> list:
+    """``key``: ``_key(choice, tokens_a, tokens_b)``; ``_inputs`` = (choice, the pair), not hashed."""
+    choice, result = _inputs
     model = get_model(choice)
     with torch.no_grad():
-        result = minimal_pairs.minimal_pair(model, tokens_a, tokens_b)
-        D = len(result.states_a)
-        fits = [minimal_pairs.half_life(result, d) for d in range(D)]
-        curves = [minimal_pairs.patch_curve(model, result, d) for d in range(D)]
-        readout = [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_a)], \
-            [state_space.readout_values(model, s, d) for d, s in enumerate(result.states_b)]
-        scalars = (minimal_pairs.readout_scalar(model, result.output_a),
-                   minimal_pairs.readout_scalar(model, result.output_b))
-    return result, fits, curves, readout, scalars
+        return [minimal_pairs.patch_curve(model, result, d) for d in range(len(result.states_a))]
 
 
 def held(choice, tokens: tuple[str, ...], unit: int, value: float, direction: int | None, original=None):

@@ -18,7 +18,7 @@ from rnnviz.plots import heatmaps
 from rnnviz.plots.finished import finished
 from rnnviz.plots import state_space as plots
 from rnnviz.plots.tokens import visible_token
-from ui import charts, lessons, models, params, widgets
+from ui import charts, lazy, lessons, models, params, widgets
 from ui import state_space as cache
 from ui.safety import safe
 from ui.user_model import plain
@@ -134,7 +134,7 @@ def readout_label(space) -> str:
 
 
 def main_figure(space, part, direction, dims, pair, step, selected, font):
-    result, _, _, (values_a, values_b), _ = pair
+    result, values_a, values_b = pair.result, pair.values_a, pair.values_b
     pca = space.pca[(direction, part)]
     cut = slice(0, space.layout.h_size) if part == "hidden_state" else slice(space.layout.h_size, space.layout.size)
     paths = [plots.Path(pca.transform(result.states_a[direction][:, cut]), result.tokens_a,
@@ -171,13 +171,13 @@ def path_view(space, pair, tokens, dims, part, direction, selected, font) -> Non
         with chart:
             charts.show(main_figure(space, part, direction, dims, pair, step, selected, font), key="ss_main")
     with side:
-        values_a = pair[3][0][direction]
+        values_a = pair.values_a[direction]
         if values_a is None:
             st.caption(t("state_space.no_readout"))
             return
         st.markdown(t("state_space.at_step", step=step, token=plain(visible_token(tokens[step], 30)),
                       label=readout_label(space), value=float(values_a[step])))
-        a, b = pair[4]
+        a, b = pair.scalar_a, pair.scalar_b
         if a is not None and b is not None:
             st.markdown(t("state_space.prediction", label=readout_label(space), a=a, b=b))
 
@@ -202,18 +202,33 @@ def show_fixed(space, direction, selected, font) -> None:
         st.markdown(t("state_space.tau_caption", taus=", ".join("∞" if not np.isfinite(x) else f"{x:.1f}" for x in taus)))
 
 
-def show_pair(model, space, pair, direction, font) -> int | None:
-    result, fits, curves, _, (scalar_a, scalar_b) = pair
-    st.subheader(t("state_space.pair_heading"))
+def aligned_labels(result) -> list[str] | None:
+    """A's token at each aligned position ("good/bad" where B has another word); None (after a
+    message) when the two sentences are the same or share no word."""
     if result.tokens_a == result.tokens_b:
         st.info(t("state_space.pair_same"), icon=":material/compare_arrows:")
         return None
     if not result.pairs:
         st.info(t("state_space.pair_unaligned"), icon=":material/compare_arrows:")
         return None
-    labels = [a if a == result.tokens_b[j] else f"{a}/{result.tokens_b[j]}" for a, j in
-              ((result.tokens_a[i], j) for i, j in result.pairs)]
-    fit = fits[direction]
+    return [a if a == result.tokens_b[j] else f"{a}/{result.tokens_b[j]}" for a, j in
+            ((result.tokens_a[i], j) for i, j in result.pairs)]
+
+
+def show_pair(choice, space, pair, direction, font) -> None:
+    """The minimal pair's section: how far apart, state patching, every gate's difference."""
+    labels = aligned_labels(pair.result)
+    if labels is None:
+        return
+    show_distance(pair, labels, direction, font)
+    show_patching(choice, space, pair, labels, direction, font)
+    show_differences(pair, direction)
+
+
+def show_distance(pair, labels, direction, font) -> None:
+    """‖h_A − h_B‖ over the aligned tokens and its half-life after the change."""
+    result = pair.result
+    fit = minimal_pairs.half_life(result, direction)
     fit_x = fit_y = None
     if fit is not None and np.isfinite(fit.half_life):
         index = {i: k for k, (i, _) in enumerate(result.pairs)}
@@ -230,15 +245,20 @@ def show_pair(model, space, pair, direction, font) -> int | None:
     else:
         st.markdown(t("state_space.half_life", steps=fit.half_life, count=len(fit.steps)))
 
+
+def show_patching(choice, space, pair, labels, direction, font) -> None:
+    """A's prediction when its state at one aligned step is replaced by B's."""
+    result = pair.result
     st.subheader(t("state_space.patch_heading"))
     st.caption(t("state_space.patch_intro"))
-    curve = curves[direction]
     k = int(params.bound(st.select_slider, t("state_space.patch_step"), key="patch_step", default=len(labels) - 1,
                          parse=params.integer(0, len(labels) - 1), options=list(range(len(labels))),
                          format_func=lambda k: f"{result.pairs[k][0]} · {visible_token(labels[k], 20)}"))
+    curve = cache.patching(choice, pair)[direction]
     if curve is None:
         st.info(t("state_space.patch_none"), icon=":material/info:")
-        return k
+        return
+    scalar_a, scalar_b = pair.scalar_a, pair.scalar_b
     positive = space.readout_kind == "positive"
     charts.show(plots.patch_figure(labels, curve, value_a=scalar_a, value_b=scalar_b, selected=k,
                                    title=t("state_space.patch_title", label=readout_label(space)),
@@ -248,13 +268,10 @@ def show_pair(model, space, pair, direction, font) -> int | None:
                                    y_range=(0.0, 1.0) if positive else None, font=font), key="ss_patch")
     st.markdown(t("state_space.patch_result", step=result.pairs[k][0], token=plain(visible_token(labels[k], 30)),
                   label=readout_label(space), before=scalar_a, after=float(curve[k]), b=scalar_b))
-    return k
 
 
-def show_differences(model, pair, direction) -> None:
-    result = pair[0]
-    if result.tokens_a == result.tokens_b or not result.pairs:
-        return
+def show_differences(pair, direction) -> None:
+    result = pair.result
     st.subheader(t("state_space.diff_heading"))
     names = sorted({q for q, _, _ in result.differences}, key=list(quantities.LABEL_KEY).index)
     name = params.bound(st.selectbox, t("state_space.diff_quantity"), key="diff_quantity", default="hidden_state",
@@ -270,8 +287,7 @@ def show_differences(model, pair, direction) -> None:
         charts.show(finished(spec["data"], spec["layout"]), key=f"ss_diff_{layer}")
 
 
-def show_clamp(choice, model, tokens, space, pair) -> None:
-    st.subheader(t("state_space.clamp_heading"))
+def show_clamp(choice, tokens, space, pair) -> None:
     left, right = st.columns(2)
     with left:
         unit = lessons.unit_selector(space.layout.output_size, t("state_space.clamp_unit"), key="clamp_unit")
@@ -279,7 +295,7 @@ def show_clamp(choice, model, tokens, space, pair) -> None:
         value = float(params.bound(st.slider, t("state_space.clamp_value"), key="clamp_value", default=1.0,
                                    parse=lambda raw: _in_range(float(raw), -1.0, 1.0), min_value=-1.0,
                                    max_value=1.0, step=0.05))
-    result, after, before = cache.held(choice, tuple(tokens), unit, value, None, pair[0].states_a)
+    result, after, before = cache.held(choice, tuple(tokens), unit, value, None, pair.result.states_a)
     if after is None:
         delta = float(np.linalg.norm(np.concatenate(minimal_pairs.finals_of(result.states))
                                      - np.concatenate(minimal_pairs.finals_of(result.original))))
@@ -339,7 +355,6 @@ def render() -> None:
 
     choice = models.model_picker()
     choice = lab_picker() or choice
-    model = cache.get_model(choice)
     first_visit_default()
     try:
         with st.spinner(t("state_space.computing")):
@@ -351,32 +366,37 @@ def render() -> None:
         example_picker(space)
         dims, part, direction = view_controls(space)
         selected = fixed_selector(space, space.fixed[direction])
-    sentences(choice, model, space, dims, part, direction, selected, font)
+    sentences(choice, space, dims, part, direction, selected, font)
     show_expected(space)  # the model's, not the sentences': outside the fragment, typing does not redo it
 
 
 @st.fragment
 @safe
-def sentences(choice, model, space, dims, part, direction, selected, font) -> None:
+def sentences(choice, space, dims, part, direction, selected, font) -> None:
     """The two sentence boxes and everything that depends on them. A fragment (as the Gate
-    Explorer's): typing reruns only this, not the app shell, the model pickers, the sidebar's view
-    controls and the expected-vs-observed table below (the model's space is computed once per model)."""
+    Explorer's): typing reruns only this, not the app shell, the pickers, the sidebar and the
+    expected-vs-observed table. Under the first screen (both paths, the fixed points) the pair's
+    and the clamping's sections are built only while open (``ui.lazy``): typing costs what the first
+    screen costs. ``?open=pair,clamp`` or a section's control in a link (``?clamp_unit=5``) opens them."""
     col_a, col_b = st.columns(2)
     text = widgets.sentence_input(col_a)
     text_b = params.bound(col_b.text_input, t("state_space.sentence_b"), key="sentence_b", default=PAIR_B,
                           parse=lambda raw: raw[:widgets.MAX_SENTENCE_CHARS], max_chars=widgets.MAX_SENTENCE_CHARS,
                           help=t("state_space.sentence_b_help"))
-    tokens, total = cache.tokens_for(choice, text)
+    model = cache.get_model(choice)  # once: each cached lookup costs a hash and a signature inspection
+    tokens, total = cache.tokens_for(choice, text, model)
     if not widgets.length_notes(tokens, total, t("state_space.empty_prompt")):
         return
-    tokens_b = cache.tokens_for(choice, text_b)[0] or tokens
-    pair = cache.pair(choice, tuple(tokens), tuple(tokens_b))
+    tokens_b = cache.tokens_for(choice, text_b, model)[0] or tokens
+    pair = cache.pair(choice, tuple(tokens), tuple(tokens_b), model)
 
     path_view(space, pair, tuple(tokens), dims, part, direction, selected, font)
     if selected is not None:
         show_fixed(space, direction, selected, font)
-    show_pair(model, space, pair, direction, font)
-    show_differences(model, pair, direction)
-    show_clamp(choice, model, tokens, space, pair)
+    # two expanders, not one per section: each is a widget on every keystroke (~1 ms of server CPU)
+    lazy.linked_expander(t("state_space.pair_heading"), lambda: show_pair(choice, space, pair, direction, font),
+                         key="ss_pair", name="pair", controls=("patch_step", "diff_quantity"))
+    lazy.linked_expander(t("state_space.clamp_heading"), lambda: show_clamp(choice, tokens, space, pair),
+                         key="ss_clamp", name="clamp", controls=("clamp_unit", "clamp_value"))
 
 render()

@@ -108,13 +108,17 @@ class Pair:
     h_size: int                    # the h part of the state (every layer's h)
 
 
-def minimal_pair(model, tokens_a, tokens_b) -> Pair:
+def minimal_pair(model, tokens_a, tokens_b, traces=None) -> Pair:
+    """The pair's states, alignment, distances and differences. ``traces``: ``model.trace`` of A
+    and of B when the caller has them (a page that keeps B while A is typed): not traced again."""
     tokens_a, tokens_b = list(tokens_a), list(tokens_b)
     if not tokens_a or not tokens_b:
         raise ValueError("Both sentences need at least one token.")
     lay = layout(model.module)
-    with torch.no_grad():
-        tr_a, tr_b = model.trace(tokens_a), model.trace(tokens_b)
+    if traces is None:
+        with torch.no_grad():
+            traces = model.trace(tokens_a), model.trace(tokens_b)
+    tr_a, tr_b = traces
     D = tr_a.num_directions
     states_a = [lay.from_trace(tr_a, d) for d in range(D)]
     states_b = [lay.from_trace(tr_b, d) for d in range(D)]

@@ -189,7 +189,8 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(10, "experiment", "compare-cells", 2, minimal_pair.minimal_pair, _ask_minimal_pair,
             lambda m: dict(sentence=sentence(m.second), cmp_source="trained", cmp_q="hidden_state"),
             lambda m: (("learn.open_state_space", "state-space",
-                        dict(model=m.model, sentence=sentence(m.first), sentence_b=sentence(m.second))),
+                        dict(model=m.model, sentence=sentence(m.first), sentence_b=sentence(m.second),
+                             open="pair")),  # the pair's section (distance, patching) open
                        ("learn.open_lab", "lab", dict(lab_mode="race", lab_task="delayed-recall", lab_lag=100)))),
 )
 COUNT = len(CHAPTERS)

@@ -145,3 +145,17 @@ def test_clamping_a_projected_lstm_falls_back_to_the_forced_trace():
     result = mp.clamp(model, tokens, unit=1, value=0.5)
     forced = model.trace(tokens, force=[Force("hidden_state", 0.5, units=[1])])
     assert np.allclose(result.states[0], layout(module).from_trace(forced, 0), atol=1e-6)
+
+
+@pytest.mark.parametrize("cell, bidirectional", [("LSTM", False), ("GRU", True)])
+def test_pair_from_given_traces_equals_pair_traced_itself(cell, bidirectional):
+    """The page hands minimal_pair the traces it keeps (B's, while A is typed): the same pair."""
+    model = models.random_model(cell, bidirectional=bidirectional, hidden_size=8, seed=6)
+    a, b = model.tokens(A), model.tokens(B)
+    own = mp.minimal_pair(model, a, b)
+    given = mp.minimal_pair(model, a, b, traces=(model.trace(a), model.trace(b)))
+    assert given.pairs == own.pairs and given.tokens_b == own.tokens_b
+    for x, y in zip(own.states_a + own.states_b + own.distance, given.states_a + given.states_b + given.distance):
+        assert np.array_equal(x, y)
+    assert own.differences.keys() == given.differences.keys()
+    assert all(np.array_equal(own.differences[k], given.differences[k]) for k in own.differences)

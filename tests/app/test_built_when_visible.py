@@ -66,3 +66,50 @@ def test_lazy_expander_builds_only_while_open():
     at.run()
     assert at.session_state["is_open"] is True and at.session_state["built"] == 1
     assert [m.value for m in at.markdown] == ["inside"]
+
+
+def test_lazy_expander_closes_on_the_first_click_after_opening():
+    """Closing right after opening (the run the opening click started) closes it: the widget keeps
+    its identity (``expanded=`` is part of it in Streamlit, so the remembered state is not passed
+    there: the closing click went to a widget that no longer existed and was lost)."""
+    at = AppTest.from_function(build_probe)
+    at.run()
+    at.session_state["details"] = True
+    at.run()
+    at.session_state["details"] = False
+    at.run()
+    assert at.session_state["is_open"] is False and not at.markdown and at.session_state["built"] == 1
+    at.session_state["details"] = True
+    at.run()
+    assert at.session_state["is_open"] is True and at.session_state["built"] == 2
+
+
+def linked_probe():
+    import streamlit as st
+
+    from ui import lazy
+
+    st.session_state["is_open"] = lazy.linked_expander(
+        "Details", lambda: st.markdown(st.query_params.get("detail_value", "-")), key="details", name="details",
+        controls=("detail_value",))
+
+
+def test_linked_expander_follows_and_sets_the_url():
+    at = AppTest.from_function(linked_probe)
+    at.run()
+    assert at.session_state["is_open"] is False and "open" not in at.query_params and not at.markdown
+    at.session_state["details"] = True  # opened: the URL says so
+    at.run()
+    assert at.query_params["open"] == "details" and [m.value for m in at.markdown] == ["-"]
+    at = AppTest.from_function(linked_probe)  # a link that sets a control of the section opens it
+    at.query_params["detail_value"] = "5"
+    at.run()
+    assert at.session_state["is_open"] is True and at.query_params["open"] == "details"
+    assert [m.value for m in at.markdown] == ["5"]
+    at.session_state["details"] = False  # closed: its controls and its name leave the URL
+    at.run()
+    assert not at.markdown and "open" not in at.query_params and "detail_value" not in at.query_params
+    at = AppTest.from_function(linked_probe)
+    at.query_params["open"] = "other,details"
+    at.run()
+    assert at.session_state["is_open"] is True and at.query_params["open"] == "other,details"

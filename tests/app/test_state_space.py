@@ -49,6 +49,9 @@ def test_path_projection_colours_and_patching_match_independent_computations(app
     assert np.allclose(colours, [model.predict(tokens[:t + 1])["positive"] for t in range(len(tokens))], atol=1e-5)
     assert main["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "P(positive)"
     assert trace_named(main, "fixed point")["marker"]["symbol"]  # fixed points drawn
+    at.session_state["ss_pair"] = True  # the learner opens the minimal pair (closed: not built)
+    at.run()
+    assert not at.exception
     # patching: at the last aligned step A's state becomes B's final state -> B's prediction
     patch = trace_named(by_title(at, "state at that step"), "A, patched")
     curve = decode(patch["y"])
@@ -99,6 +102,8 @@ def test_chinese_page(app_test):
 def test_first_visit_from_the_default_sentence_starts_on_the_pair(app_test):
     at = open_page(app_test, PAGE, model="untrained", cell="GRU", hidden="8")  # app.py ran the default page first
     assert at.text_input(key="sentence").value == A and at.text_input(key="sentence_b").value == B
+    at.session_state["ss_pair"] = True  # the learner opens the minimal pair's section
+    at.run()
     assert any("How far apart" in str(c["layout"].get("title", {}).get("text")) for c in charts(at))
     at.text_input(key="sentence").set_value("What time is it ?").run()  # a later choice is kept
     assert at.text_input(key="sentence").value == "What time is it ?" and not at.exception
@@ -134,3 +139,32 @@ def test_lab_flipflop_run_shows_its_fixed_points(app_test):
     assert len(decode(trace_named(main, "fixed point")["x"])) == len(fp)
     table = at.dataframe[0].value
     assert str(int((abs(fp.eigenvalues[:, 0]) < 1).sum())) in table.iloc[-1].tolist()  # the flip-flop row
+
+
+def titles(at) -> list[str]:
+    return [str(c["layout"].get("title", {}).get("text", "")) for c in charts(at)]
+
+
+@needs_gru
+def test_sections_under_the_first_screen_are_built_only_when_opened(app_test):
+    """Typing costs what the first screen costs (issue 14, bench/bench_app.py): the minimal pair
+    (distance, patching, differences) and clamping are closed expanders with nothing in them, one
+    click away; opened, or linked with ?open=, they are complete; the first screen still shows both
+    paths, the fixed points and the readout colours."""
+    at = open_page(app_test, PAGE, model="sentiment-gru", sentence=A, sentence_b=B)
+    main = by_title(at, "principal components")
+    assert {"A", "B", "fixed point"} <= {d.get("name") for d in main["data"]} and "coloraxis" in main["layout"]
+    assert [e.label for e in at.expander] == ["Minimal pair: what one word changes", "Clamping: hold one unit"]
+    assert not any(k in titles(at) for k in ("How far apart", "state at that step", "B − A"))
+    assert not at.slider and "clamp_unit" not in at.query_params and "open" not in at.query_params
+    at.session_state["ss_clamp"] = True  # one click
+    at.run()
+    assert at.slider(key="clamp_value").value == 1.0 and at.query_params["open"] == "clamp"
+    at = open_page(app_test, PAGE, model="sentiment-gru", sentence=A, sentence_b=B, open="pair,clamp")
+    found = titles(at)
+    assert all(any(k in title for title in found) for k in ("How far apart", "state at that step", "B − A"))
+    assert at.select_slider(key="patch_step") and at.slider(key="clamp_value")
+    at.session_state["ss_pair"] = False  # closed again: its controls leave the URL
+    at.run()
+    assert "patch_step" not in at.query_params and at.query_params["open"] == "clamp"
+    assert not any("How far apart" in title for title in titles(at))

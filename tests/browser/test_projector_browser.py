@@ -18,8 +18,8 @@ language and mode once, to keep the run short on two cores — and measured (tes
   it, else the page: the Learn chain's tokens were dark on the dark page), and so do the Neuron
   view's coloured text chips.
 
-Second looks are measured the same way: Step through on the GRU, I/O shapes on N→M and Learn's
-chapters 2-10 (EXTRA_VISITS; chapter 1 is the page's own visit).
+Second looks are measured the same way: Step through on the GRU, I/O shapes on N→M, State space with
+its closed sections open, and Learn's chapters 2-10 (EXTRA_VISITS; chapter 1 is the page's own visit).
 
 And on the Step-through page, Next and Play move neither the diagram nor the first chart (±2 px), in
 normal and lesson mode. Screenshots of every visit: artifacts/projector_<theme>_<lang>[_lesson]_<page>.png;
@@ -43,8 +43,10 @@ MIN_CONTRAST = 4.5
 # Pages whose chart text is measured but not asserted free of overlaps (none: State space prints a
 # trajectory's token label only where it has room, rnnviz.plots.state_space.printed_labels).
 OVERLAPS_NOT_ASSERTED: set[str] = set()
-# Second looks at the busiest diagrams: the GRU cell and the encoder-decoder with its words.
-EXTRA_VISITS = [("step-through", "model=sentiment-gru"), ("io-shapes", "io_shape=N%E2%86%92M")]
+# Second looks at the busiest diagrams: the GRU cell and the encoder-decoder with its words; and the
+# State space with its minimal-pair and clamping sections open (closed on its first screen: ui.lazy).
+EXTRA_VISITS = [("step-through", "model=sentiment-gru"), ("io-shapes", "io_shape=N%E2%86%92M"),
+                ("state-space", "open=pair%2Cclamp")]
 EXTRA_VISITS += [("learn", f"chapter={n}") for n in range(2, 11)]  # every Learn chapter's live figure
 
 

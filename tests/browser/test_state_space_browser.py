@@ -1,13 +1,16 @@
 """The State space page in a real browser at 1280×720: a direct visit shows the default minimal
 pair's path on the first screen, typing a new second sentence redraws B's path (tokens as text,
-never markup), moving the step keeps the view in the URL; Chinese and lesson mode render.
-Screenshots: artifacts/state_space_*.png."""
+never markup), moving the step keeps the view in the URL; Chinese and lesson mode render; the
+minimal pair's section opens, closes and deep-links. Screenshots: artifacts/state_space_*.png."""
 
 from __future__ import annotations
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 
 MAIN = "principal components"
+WAIT_MS = 120_000  # a loaded host: wait for conditions, never for a time
 
 
 def open_view(browser, url: str):
@@ -79,4 +82,31 @@ def test_chinese_and_lesson_mode(browser, streamlit_server):
                            ".map(e => parseFloat(getComputedStyle(e).fontSize))")
     assert min(sizes) >= 16, sizes
     tab.screenshot(path=str(ARTIFACTS / "state_space_lesson.png"))
+    tab.context.close()
+
+
+def test_pair_section_opens_closes_and_deep_links(browser, streamlit_server):
+    """The minimal pair's section is built only when opened (ui.lazy): closed on the first screen,
+    opened with one click (its charts drawn, ``open=pair`` in the URL), closed with the next (the
+    charts gone, the URL without it); a link with ``open=pair`` opens it directly."""
+    distance = "How far apart"
+    tab = open_view(browser, streamlit_server + "/state-space?model=sentiment-gru")
+    wait_main(tab)
+    section = tab.locator("summary", has_text="Minimal pair: what one word changes")
+    expect(section).to_be_visible(timeout=WAIT_MS)
+    assert tab.locator(".js-plotly-plot .gtitle", has_text=distance).count() == 0  # closed: not built
+    section.click()
+    expect(tab.locator(".js-plotly-plot .gtitle", has_text=distance)).to_have_count(1, timeout=WAIT_MS)
+    expect(tab.locator(".js-plotly-plot .gtitle", has_text="state at that step")).to_have_count(1, timeout=WAIT_MS)
+    tab.wait_for_function("() => new URLSearchParams(location.search).get('open') === 'pair'")
+    tab.locator(".js-plotly-plot", has_text=distance).scroll_into_view_if_needed()
+    tab.screenshot(path=str(ARTIFACTS / "state_space_pair_open.png"))
+    section.click()  # the first click after opening closes it
+    expect(tab.locator(".js-plotly-plot .gtitle", has_text=distance)).to_have_count(0, timeout=WAIT_MS)
+    tab.wait_for_function("() => !new URLSearchParams(location.search).has('open')"
+                          " && !new URLSearchParams(location.search).has('patch_step')")
+    tab.context.close()
+    tab = open_view(browser, streamlit_server + "/state-space?model=sentiment-gru&open=pair")
+    expect(tab.locator(".js-plotly-plot .gtitle", has_text=distance)).to_have_count(1, timeout=WAIT_MS)
+    assert "Traceback" not in tab.inner_text("body")
     tab.context.close()
