@@ -31,7 +31,7 @@ from rnnviz.plots import axis_titles, diagram, heatmaps, io_diagrams, neuron, pa
 SCREEN_PX = 12  # lesson mode's 16 px comes from ui.charts.show (every chart × 4/3), not from here
 HIGHLIGHT = palette.FOCUS       # the app's one orange for "the thing in focus"
 # Text in that orange: the darker ink on a white box, >= 4.5:1 on either theme (FOCUS on white is 3.7:1)
-NOTE = dict(font=dict(size=14, color=palette.FOCUS_INK), bgcolor="rgba(255,255,255,0.9)")
+NOTE = dict(font=dict(size=14, color=palette.FOCUS_INK), bgcolor="#ffffff")
 FONT_KEYS = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "outsidetextfont")
 
 
@@ -117,9 +117,13 @@ def _cell_write(c: cell_write.CellWrite, revealed: bool, lang: str | None) -> go
     # Half a page leaves four gate values side by side no room (they overlapped at lesson size):
     # i and o go under their boxes (y 20.5-27.5), f and g stay above, so neighbours in a row are
     # two gates apart.
+    # At lesson size f and g sit one unit lower (clear of the ⊗ above g) and "tanh cₜ" one unit
+    # lower (clear of the tanh circle).
+    moves = {"wire:input_gate": 13.5, "wire:output_gate": 13.5, "wire:forget_gate": 30.5,
+             "wire:cell_candidate": 30.5, "wire:tanh_cell_state": 27}
     for note in fig.layout.annotations:
-        if note.name in ("wire:input_gate", "wire:output_gate"):
-            note.y = 13.5
+        if note.name in moves:
+            note.y = moves[note.name]
     return fig
 
 
