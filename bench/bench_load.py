@@ -137,7 +137,7 @@ class Student:
                 break
             times.append(await s.tick())
         if s.timer is not None:
-            await s.set("st_pause", True)
+            await s.set("st_play", True)  # the same button, now Pause
         return times
 
     @property
