@@ -22,6 +22,7 @@ import streamlit as st
 
 from rnnviz.i18n import get_language, t
 from rnnviz.lessons import chapters, score
+from rnnviz.plots import learn as learn_plots
 from ui import language, params
 from ui.user_model import plain
 
@@ -38,6 +39,14 @@ TOKEN_COLUMNS = 4
 def lesson(number: int) -> chapters.Lesson:
     """Chapter ``number`` computed from the shipped models (shared by every session, read-only)."""
     return chapters.chapter(number).lesson()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4 * chapters.COUNT)
+def chapter_figure(number: int, revealed: bool, lang: str) -> dict:
+    """Chapter ``number``'s figure as a finished dict, built once per server, answer state and
+    language (every rerun rebuilt it through two go.Figure validations: bench/bench_load.py).
+    Read-only: ``ui.charts.show`` copies it before lesson mode enlarges it."""
+    return learn_plots.chapter_figure(lesson(number), revealed=revealed, lang=lang).to_dict()
 
 
 # ---------------------------------------------------------------------------------- URL state

@@ -3,7 +3,8 @@
 Thin page: the chapter and the learner's guesses from the URL (``ui.learn``) -> the chapter computed
 from the shipped models (``rnnviz.lessons``, cached) -> its figure (``rnnviz.plots.learn``, built
 with the full views' own builders) -> draw. A guess is committed before the answer and the figure's
-highlight appear; the first guess counts, and the running score sits beside Back / Next.
+highlight appear; the first guess counts, and the running score sits beside Back / Next. The figure
+is cached per chapter, answer state and language (``ui.learn.chapter_figure``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz.i18n import get_language, t
-from rnnviz.plots import learn as learn_plots
 from ui import charts, language, learn
 from ui.safety import safe
 
@@ -34,7 +34,7 @@ def render() -> None:
             st.caption(t("learn.intro"))
     with figure:  # the figure, and right under it the question about it
         # fonts at least the screen's 12 px; in lesson mode charts.show draws every chart 4/3 larger (16 px)
-        fig = learn_plots.chapter_figure(lesson, revealed=guess is not None, lang=get_language())
+        fig = learn.chapter_figure(number, guess is not None, get_language())
         charts.show(fig, key=f"learn_figure_{number}_{int(guess is not None)}")  # a fresh chart, not an update of the last
         learn.question_box(lesson, guess)
         learn.full_view(lesson, lesson_mode)
