@@ -60,14 +60,14 @@ def text_html(tokens: Sequence[str], values: np.ndarray, name: str, zrange: tupl
         raise ValueError(f"{len(tokens)} tokens but {len(values)} values")
     label = html.escape(t(quantities.LABEL_KEY.get(name, "quantities.pre_activation"), lang=lang))
     parts = []
-    fills = palette.value_colours(name, [float(v) for v in values], zrange)  # one colour-scale lookup, not T
+    inked = palette.value_colours_inked(name, values, zrange)  # one numpy pass, not T lookups
     for i, token in enumerate(tokens):
         v = float(values[i])
-        fill = fills[i]
+        fill, fill_ink = inked[i]
         tip = html.escape(f"{i} · {visible_token(token, 40)} · ", quote=True) + f"{label} = {v:.3f}"
         sel = " sel" if i == selected else ""
         shown = html.escape(token) if compact and token == " " else display_token(token, 24)
-        chip = (f'<span class="tv{sel}" style="background:{fill};color:{ink(fill)}" title="{tip}">'
+        chip = (f'<span class="tv{sel}" style="background:{fill};color:{fill_ink}" title="{tip}">'
                 f"{shown}</span>")
         below = ""
         if top is not None and i < len(top):

@@ -63,3 +63,25 @@ def test_colorbar_says_what_the_colours_mean():
     assert palette.colorbar(True, "en")["title"]["text"] == "yellow = open<br>dark = closed"
     assert palette.colorbar(False, "en", len=0.9)["len"] == 0.9
     assert np.isclose(palette.LESSON_SCALE * palette.FONT_COLORBAR, 16)
+
+
+def test_value_colours_match_plotly_and_their_ink_is_the_better_contrast():
+    """The numpy colour pass (a colour per character of a highlighted text) against Plotly's own
+    sample_colorscale, and each ink against ``ink(fill)`` computed from the string."""
+    import plotly.colors
+
+    values = list(np.random.default_rng(0).uniform(-3, 3, 500)) + [float("nan"), float("inf"), -1.0, 0.0, 1.0]
+    for name, zrange in (("forget_gate", (0.0, 1.0)), ("hidden_state", (-1.5, 1.5)), ("cell_state", (-2.0, 2.0))):
+        inked = palette.value_colours_inked(name, values, zrange)
+        assert [fill for fill, _ in inked] == palette.value_colours(name, values, zrange)
+        lo, hi = zrange
+        for value, (fill, ink) in zip(values, inked):
+            assert ink == palette.ink(fill) and palette.contrast(ink, fill) >= 4.5
+            if not np.isfinite(value):
+                assert fill == palette.NO_VALUE
+                continue
+            assert fill == palette.value_colour(name, value, zrange)
+            plotly_fill = plotly.colors.sample_colorscale(palette.scale_for(name), [min(1, max(0, (value - lo) / (hi - lo)))],
+                                                          colortype="rgb")[0]
+            ours, theirs = (np.array(plotly.colors.unlabel_rgb(c), dtype=float) for c in (fill, plotly_fill))
+            assert np.abs(ours - theirs).max() <= 0.5  # Plotly rounds its channels to whole numbers
