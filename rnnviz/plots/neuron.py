@@ -31,7 +31,7 @@ from rnnviz.plots.tokens import display_token, plot_text, visible_token
 
 FOCUS = palette.FOCUS
 # The heatmaps' colour of a value, and readable text on it (rnnviz.plots.palette).
-value_colour, ink = palette.value_colour, palette.ink
+value_colour = palette.value_colour
 
 
 CSS = """

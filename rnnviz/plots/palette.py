@@ -143,7 +143,10 @@ def _rgb(name: str, values, zrange: tuple[float, float]) -> tuple[np.ndarray, np
 def value_colours(name: str, values, zrange: tuple[float, float]) -> list[str]:
     """``value_colour`` of each value, in one numpy pass (a highlighted text has a colour per
     character: Plotly's ``sample_colorscale`` took ~15 µs each)."""
-    rgb, shown = _rgb(name, values, zrange)
+    return _labels(*_rgb(name, values, zrange))
+
+
+def _labels(rgb: np.ndarray, shown: np.ndarray) -> list[str]:
     return [f"rgb({float(r)}, {float(g)}, {float(b)})" if ok else NO_VALUE
             for (r, g, b), ok in zip(rgb.tolist(), shown.tolist())]
 
@@ -152,7 +155,7 @@ def value_colours_inked(name: str, values, zrange: tuple[float, float]) -> list[
     """(fill, ink) of each value: ``value_colours`` and, for each, ``ink(fill)`` computed on the
     channels (not by parsing the strings back)."""
     rgb, shown = _rgb(name, values, zrange)
-    fills = value_colours(name, values, zrange)
+    fills = _labels(rgb, shown)
     channel = rgb / 255.0
     linear = np.where(channel <= 0.03928, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
     lum = linear @ np.array([0.2126, 0.7152, 0.0722])                     # (T,)
