@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rnnviz.models import load_dir  # noqa: E402
 from rnnviz.train import sentiment  # noqa: E402
 
-DEV_PAIRS = sentiment.common.REPO / "tests" / "data" / "sentiment_dev_pairs.tsv"
+DEV_PAIRS = sentiment.DEV_PAIRS
 # The recipes tried in issue 11 (numbers in the closing note). "scope": the negators plus
 # downtoners, verbs of liking, double negation, a vocabulary of 11,000 (assets ≤ 25 MB), two more
 # epochs and patience 3.
@@ -31,6 +31,14 @@ RECIPES = {
     "shipped": {},
     "scope": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
               "max_epochs": 12, "patience": 3},
+    "scope-h128": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+                   "max_epochs": 12, "patience": 3, "hidden_size": 128},
+    "scope-h128-long": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+                        "max_epochs": 12, "patience": 3, "hidden_size": 128, "neutral_share": 0.25},
+    # "scope" + weight averaging from epoch 2 + three seeds, the one kept chosen on validation
+    # accuracy + development pairs (rnnviz.train.sentiment.train)
+    "scope-swa-seeds": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+                        "max_epochs": 12, "patience": 3, "swa_start": 2, "seeds": 3},
     "scope-decay": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
                     "max_epochs": 12, "patience": 3, "lr_decay": 0.85},
 }
@@ -44,6 +52,8 @@ def main(cell: str, recipe: str) -> None:
     out = Path(tempfile.mkdtemp(prefix=f"rnnviz-recipe-{cell}-"))
     config = sentiment.train(*CELLS[cell], out, recipe=overrides)
     dev = sentiment.pair_scores(load_dir(out), sentiment.read_pairs(DEV_PAIRS))
+    print("dev pairs failed:", " | ".join(" / ".join(t for t, _ in rows) for p, _k, rows in
+                                          sentiment.read_pairs(DEV_PAIRS) if p in dev["failed"]))
     m, tr = config["metrics"], config["training"]
     print(json.dumps({"cell": cell, "recipe": overrides, "valid": m["valid_accuracy"],
                       "dev_pairs": dev["pairs_wholly_right"], "dev_by_kind": dev["pairs_by_kind"],

@@ -29,9 +29,9 @@ UNK = "<unk>"
 SEGMENTS = 32
 SHIPPED_TEST = common.REPO / "tests" / "data" / "shakespeare_tempest.txt"
 
-HYPER = {"embedding_dim": 48, "hidden_size": 384, "batch_size": 64, "bptt": 64, "steps": 3000,
+HYPER = {"embedding_dim": 48, "hidden_size": 384, "batch_size": 32, "bptt": 64, "steps": 12000,
          "lr": {"RNN": 2e-3, "LSTM": 3e-3, "GRU": 3e-3}, "warmup": 50, "final_lr_fraction": 0.03,
-         "clip_norm": 1.0, "eval_every": 300, "seed": 1234}
+         "clip_norm": 1.0, "eval_every": 500, "seed": 1234}
 SMOKE = {"hidden_size": 16, "batch_size": 4, "bptt": 16, "steps": 6, "eval_every": 3, "warmup": 2}
 
 

@@ -27,7 +27,7 @@ from rnnviz.train.ngram import KneserNey
 
 MILTON = common.REPO / "tests" / "data" / "milton_paradise_lost_excerpt.txt"
 NGRAM_ORDER = 5
-SAMPLE = {"prompt": "", "n_chars": 360, "temperature": 0.7, "seed": 0}
+SAMPLE = {"prompt": "", "n_chars": 600, "temperature": 0.6, "seed": 0}
 
 
 @torch.no_grad()

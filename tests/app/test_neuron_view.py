@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnviz import models
 from rnnviz.analysis import annotations
+from rnnviz.plots.tokens import visible_token
 from tests.app.spec import charts, decode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +96,7 @@ def test_language_model_shows_top5_next_tokens():
     best = [model.vocab.itos[j] for j in np.argsort(-probs[0])[:5]]
     first = re.search(r'class="nx">(.*?)</span></span>', text).group(1)
     assert [re.sub(r"<[^>]+>", "", s).rsplit(" ", 1)[0] for s in first.split("</span>")[:5]] == \
-        [b.replace(" ", "␣") for b in best]
+        [visible_token(b) for b in best]   # whitespace shown as ␣ ⏎
     at.toggle(key="top").set_value(False).run()
     assert 'class="nx"' not in at.get("html")[0].proto.body and at.query_params["top"] == "False"
 

@@ -43,3 +43,23 @@ def test_smoke_refuses_assets_dir_and_unknown_names():
         main(["anbn-lstm", "--smoke", "--out", str(ASSETS.parent / "models")])
     with pytest.raises(SystemExit):
         main(["no-such-model", "--smoke"])
+
+
+def test_sentiment_seeds_and_weight_averaging_choose_on_development_data_only(tmp_path):
+    """recipe "seeds": one run per seed, the kept one maximises validation accuracy + development
+    pairs (never the test split); "swa_start": from that epoch the averaged weights are scored too."""
+    from rnnviz.train import sentiment
+
+    config = sentiment.train("GRU", False, tmp_path / "m", smoke=True, log=lambda *a: None,
+                             recipe={"seeds": 3, "swa_start": 1})
+    tried, tr = config["training"]["seeds_tried"], config["training"]
+    assert [c["seed"] for c in tried] == [17, 18, 19]
+    best = max(tried, key=lambda c: (c["valid_accuracy"] + c["dev_pairs"], -c["seed"]))
+    assert tr["seed"] == best["seed"] and config["metrics"]["valid_accuracy"] == best["valid_accuracy"]
+    assert config["metrics"]["dev_pairs_wholly_right"] == best["dev_pairs"]
+    assert all("averaged_valid_accuracy" in h for h in tr["history"])
+    # the kept validation accuracy is the best of each epoch's raw and averaged weights
+    assert best["valid_accuracy"] == max(max(h["valid_accuracy"], h["averaged_valid_accuracy"]) for h in tr["history"])
+    # the shipped recipe trains one seed and records no choice
+    single = sentiment.train("GRU", False, tmp_path / "one", smoke=True, log=lambda *a: None)
+    assert "seeds_tried" not in single["training"] and "dev_pairs_wholly_right" not in single["metrics"]
