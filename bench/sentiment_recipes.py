@@ -39,6 +39,10 @@ RECIPES = {
     # accuracy + development pairs (rnnviz.train.sentiment.train)
     "scope-swa-seeds": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
                         "max_epochs": 12, "patience": 3, "swa_start": 2, "seeds": 3},
+    "scope-distill": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+                      "max_epochs": 12, "patience": 3, "swa_start": 2, "seeds": 3, "distill": 0.5},
+    "scope-movie2": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
+                     "max_epochs": 12, "patience": 3, "swa_start": 2, "seeds": 3, "movie_repeat": 2},
     "scope-decay": {"max_vocab": 11000, "downtoners": True, "verbs": 2000, "double_negation": 1500,
                     "max_epochs": 12, "patience": 3, "lr_decay": 0.85},
 }
