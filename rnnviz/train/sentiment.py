@@ -43,19 +43,19 @@ PROBE = common.REPO / "tests" / "data" / "sentiment_probe.tsv"
 PAIRS = common.REPO / "tests" / "data" / "sentiment_minimal_pairs.tsv"
 DEV_PAIRS = common.REPO / "tests" / "data" / "sentiment_dev_pairs.tsv"
 SPLIT_SEED = 2014
-HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 12000,
-         "batch_size": 64, "max_epochs": 10, "patience": 2, "lr": 3e-3, "weight_decay": 1e-2,
+HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 11000,
+         "batch_size": 64, "max_epochs": 12, "patience": 3, "lr": 3e-3, "weight_decay": 1e-2,
          "dropout": 0.25, "word_dropout": 0.05, "clip_norm": 1.0, "seed": 17,
          "split": [0.8, 0.1, 0.1], "split_seed": SPLIT_SEED, "threshold": 0.5,
          "other_snippets": True, "lexicon_min_abs": 1.0, "negation": 6000, "contrasts": 6000,
-         "augment_seed": 5}
-# Optional recipe keys (absent above, so off for the shipped models; bench/sentiment_recipes.py
-# tries them): "downtoners" (bool, augment.DOWNTONERS beside the negators), "verbs",
-# "double_negation" (item counts, rnnviz.train.scope), "neutral_share" (share of scope items
-# repeated with a neutral clause), "lr_decay" (per-epoch factor of the learning rate),
-# "swa_start" (the epoch from which weights are averaged, see ``fit``), "seeds" (training runs from
-# seed, seed + 1, ...; the one kept is chosen on validation accuracy + the development pairs,
-# tests/data/sentiment_dev_pairs.tsv, never on the test data).
+         "downtoners": True, "verbs": 2000, "double_negation": 1500, "augment_seed": 5,
+         "swa_start": 2, "seeds": 3, "distill": 0.5}
+# "downtoners": augment.DOWNTONERS beside the negators; "verbs", "double_negation": item counts of
+# rnnviz.train.scope (verbs of liking, double negation); "swa_start": the epoch from which weights
+# are averaged (``fit``); "seeds": training runs from seed, seed + 1, ...; "distill": one more run
+# taught by their mean prediction (``fit``); the run kept is chosen on development data (``choose``).
+# Optional keys bench/sentiment_recipes.py tries: "neutral_share" (share of scope items repeated
+# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat".
 SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1,
          "contrasts": 40, "negation": 40}
 
@@ -255,6 +255,19 @@ def fit(hp: dict, cell: str, bidirectional: bool, seed: int, vocab: Vocab, train
     return net, best, history
 
 
+DEV_PAIRS_BAR = 0.80   # issue 11's bar for the minimal pairs, applied to the development pairs
+
+
+def choose(candidates: list[dict]) -> dict:
+    """Model selection on development data only: among the runs with ≥ DEV_PAIRS_BAR of the
+    development pairs wholly right, the best validation accuracy; if none clears it, the best
+    validation accuracy + development pairs. Ties go to the earlier seed."""
+    cleared = [c for c in candidates if c["dev_pairs"] >= DEV_PAIRS_BAR]
+    if cleared:
+        return max(cleared, key=lambda c: (c["valid_accuracy"], c["dev_pairs"], -c["seed"]))
+    return max(candidates, key=lambda c: (c["valid_accuracy"] + c["dev_pairs"], -c["seed"]))
+
+
 @torch.no_grad()
 def teacher_probabilities(nets, encoded, batch_size: int = 256) -> torch.Tensor:
     """(N, 2) mean softmax of ``nets`` over the encoded items (eval mode: no dropout)."""
@@ -336,8 +349,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
                            "dev_pairs": round(dev, 4), "epochs_run": len(history), "history": history,
                            "net": net})
         log(f"{name} student (seed {seed}): valid {best:.4f} dev pairs {dev:.4f}")
-    # model selection on the development data only: validation accuracy + development pairs
-    chosen = max(candidates, key=lambda c: (c["valid_accuracy"] + c["dev_pairs"], -c["seed"]))
+    chosen = choose(candidates)
     net, best, history = chosen.pop("net"), chosen["valid_accuracy"], chosen["history"]
     for c in candidates:
         c.pop("net", None)
@@ -394,8 +406,9 @@ def choice(hp: dict, tr: dict) -> str:
     if tried:
         runs = ", ".join(f"{'student ' if c.get('student') else ''}seed {c['seed']} valid {c['valid_accuracy']:.4f} "
                          f"dev pairs {c['dev_pairs']:.4f}" for c in tried)
-        words += (f"; {len(tried)} runs ({runs}), the one kept maximising validation accuracy + "
-                  f"development pairs (`tests/data/sentiment_dev_pairs.tsv`), never a test number")
+        words += (f"; {len(tried)} runs ({runs}), the one kept: the best validation accuracy among those "
+                  f"with ≥ {DEV_PAIRS_BAR:.0%} of the development pairs (`tests/data/sentiment_dev_pairs.tsv`) "
+                  f"wholly right, never a test number")
         if hp.get("distill"):
             words += (f"; the student learnt from the seeds' mean prediction on every training item "
                       f"(weight {hp['distill']}) beside the labels")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import torch
 
 from rnnviz import models
 from rnnviz.train import TRAINERS
@@ -46,20 +47,58 @@ def test_smoke_refuses_assets_dir_and_unknown_names():
 
 
 def test_sentiment_seeds_and_weight_averaging_choose_on_development_data_only(tmp_path):
-    """recipe "seeds": one run per seed, the kept one maximises validation accuracy + development
+    """recipe "seeds": one run per seed, the kept one chosen on validation accuracy and development
     pairs (never the test split); "swa_start": from that epoch the averaged weights are scored too."""
     from rnnviz.train import sentiment
 
     config = sentiment.train("GRU", False, tmp_path / "m", smoke=True, log=lambda *a: None,
-                             recipe={"seeds": 3, "swa_start": 1})
+                             recipe={"seeds": 3, "swa_start": 1, "distill": 0})
     tried, tr = config["training"]["seeds_tried"], config["training"]
     assert [c["seed"] for c in tried] == [17, 18, 19]
-    best = max(tried, key=lambda c: (c["valid_accuracy"] + c["dev_pairs"], -c["seed"]))
+    assert sentiment.choose(tried) in tried
+    best = sentiment.choose(tried)
     assert tr["seed"] == best["seed"] and config["metrics"]["valid_accuracy"] == best["valid_accuracy"]
     assert config["metrics"]["dev_pairs_wholly_right"] == best["dev_pairs"]
     assert all("averaged_valid_accuracy" in h for h in tr["history"])
     # the kept validation accuracy is the best of each epoch's raw and averaged weights
     assert best["valid_accuracy"] == max(max(h["valid_accuracy"], h["averaged_valid_accuracy"]) for h in tr["history"])
-    # the shipped recipe trains one seed and records no choice
-    single = sentiment.train("GRU", False, tmp_path / "one", smoke=True, log=lambda *a: None)
+    # one seed, no student: nothing to choose, nothing recorded
+    single = sentiment.train("GRU", False, tmp_path / "one", smoke=True, log=lambda *a: None,
+                             recipe={"seeds": 1, "distill": 0})
     assert "seeds_tried" not in single["training"] and "dev_pairs_wholly_right" not in single["metrics"]
+
+
+def test_sentiment_student_learns_from_the_seeds_mean_prediction(tmp_path, monkeypatch):
+    """The shipped recipe: three seeds, then a student (seed 20) whose loss mixes the labels with
+    the seeds' mean softmax on each training item; all four compete in the choice."""
+    from rnnviz.train import sentiment
+
+    seen = {}
+    fit = sentiment.fit
+
+    def spy(*args, soft=None, **kwargs):
+        out = fit(*args, soft=soft, **kwargs)
+        seen.setdefault("nets", []).append(out[0])
+        if soft is not None:
+            seen["soft"] = soft
+        return out
+    monkeypatch.setattr(sentiment, "fit", spy)
+    config = sentiment.train("LSTM", False, tmp_path / "m", smoke=True, log=lambda *a: None)
+    tried = config["training"]["seeds_tried"]
+    assert [c["seed"] for c in tried] == [17, 18, 19, 20] and [bool(c.get("student")) for c in tried] == [0, 0, 0, 1]
+    teachers, soft = seen["nets"][:3], seen["soft"]
+    probe = sentiment.read_probe()
+    assert soft.shape == (len(probe[::2]), 2) and torch.allclose(soft.sum(-1), torch.ones(len(soft)))
+    vocab = sentiment.build_vocab(probe[::2], 1, sentiment.HYPER["max_vocab"])
+    encoded = sentiment.encode(probe[::2], vocab)
+    assert torch.allclose(soft, sentiment.teacher_probabilities(teachers, encoded), atol=1e-6)
+    assert "the student learnt from the seeds' mean prediction" in (tmp_path / "m" / "card.md").read_text()
+
+
+def test_choice_prefers_validation_accuracy_among_runs_that_clear_the_pairs_bar():
+    from rnnviz.train.sentiment import DEV_PAIRS_BAR, choose
+
+    run = lambda seed, valid, dev: {"seed": seed, "valid_accuracy": valid, "dev_pairs": dev}  # noqa: E731
+    assert choose([run(1, 0.83, 0.70), run(2, 0.80, DEV_PAIRS_BAR), run(3, 0.81, 0.85)])["seed"] == 3
+    assert choose([run(1, 0.83, 0.70), run(2, 0.80, 0.75)])["seed"] == 2      # none clears: the best sum
+    assert choose([run(1, 0.80, 0.85), run(2, 0.80, 0.85)])["seed"] == 1      # a tie: the earlier seed
