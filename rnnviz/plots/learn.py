@@ -76,9 +76,12 @@ def _forgetting(f: forgetting.Forgetting, revealed: bool, lang: str | None) -> g
     curves = [(cell, f.wrt_hidden[cell], f.wrt_input[cell]) for cell in forgetting.CELLS]
     fig = go.Figure(view_figures.gradient_figure(curves, f.tokens, lang=lang))  # a finished dict, edited below
     fig.update_xaxes(title_text=_escape(t("figures.position", lang=lang)))  # two long titles overlap in a column
+    # half a page wide: a wider gap, so the right panel's lowest decade label (10⁻¹⁴ in lesson
+    # mode) keeps clear of the left panel's last position label
+    fig.update_layout(xaxis_domain=[0, 0.42], xaxis2_domain=[0.58, 1])
     # half a page wide: the panel titles are their formulas alone (the text beside names them)
-    for note, title in zip(fig.layout.annotations[:2], ("‖∂h_T / ∂h_t‖", "‖∂h_T / ∂x_t‖")):
-        note.text = title
+    for note, title, centre in zip(fig.layout.annotations[:2], ("‖∂h_T / ∂h_t‖", "‖∂h_T / ∂x_t‖"), (0.21, 0.79)):
+        note.text, note.x = title, centre
     steps = len(f.tokens)
     # the note starts right of its arrow, clear of the right panel's tick labels
     fig.add_annotation(x=0, y=np.log10(max(f.wrt_input["RNN"][0], 1e-30)), xref="x2", yref="y2", ax=25, ay=-55,

@@ -453,7 +453,8 @@ negative. Validation and test: the movie-review snippets, 80/10/10 split with se
 {hp['split_seed']}. Training items ({sum(items.values()):,}): {', '.join(f'{k} {v:,}' for k, v in items.items())} —
 the movie training split, the study's Amazon / NYT-editorial / tweet snippets, the VADER lexicon's
 polar words (|mean| ≥ {hp['lexicon_min_abs']}, alone, after an intensifier or an affirming word), and
-negation and contrast sentences built by rule from those (`rnnviz/train/augment.py`). The texts are
+sentences built by rule from those: negation and contrast (`rnnviz/train/augment.py`), verbs of
+liking and double negation (`rnnviz/train/scope.py`). The texts are
 not redistributed (licence unclear): the training command fetches them.
 **Firewall.** The minimal pairs were written by hand before the augmentation rules, are never read
 by the training command (not for training, not for early stopping, which uses the movie validation
