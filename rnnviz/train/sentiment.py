@@ -17,6 +17,11 @@ with earlier models): the movie training split, plus — all fetched from the sa
 study's Amazon, NYT-editorial and tweet snippets labelled the same way, the VADER lexicon's
 polar words, and negation / contrast sentences built by rule from those (rnnviz.train.augment).
 
+Recipe (one for all five cells): the rules of ``augment`` and ``scope`` (verbs of liking, double
+negation, downtoners), weights averaged from epoch 2 (Izmailov et al. 2018), three seeds and then a
+student distilled from their mean prediction (Hinton et al. 2015); ``choose`` keeps one run on
+development data only (validation accuracy and tests/data/sentiment_dev_pairs.tsv).
+
 Besides the official test split (its text is fetched, never committed) the model is scored on
 tests/data/sentiment_probe.tsv: 120 clearly positive/negative sentences written for this repo,
 and tests/data/sentiment_minimal_pairs.tsv: 112 hand-written minimal pairs (negation, contrast,
@@ -329,26 +334,20 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
     train_enc, valid_enc, test_enc = (encode(r, vocab) for r in (train_rows, valid_rows, test_rows))
 
     dev_pairs = [[(encode([row], vocab)[0]) for row in rows] for _p, _k, rows in read_pairs(DEV_PAIRS)]
-    candidates = []
-    for k in range(hp.get("seeds", 1)):
-        seed = hp["seed"] + k
-        net, best, history = fit(hp, cell, bidirectional, seed, vocab, train_enc, valid_enc, log=lambda m: log(f"{name} seed {seed} {m}"),
-                                 timer=timer)
-        dev = encoded_pair_score(net, dev_pairs)
-        candidates.append({"seed": seed, "valid_accuracy": round(best, 4), "dev_pairs": round(dev, 4),
-                           "epochs_run": len(history), "history": history, "net": net})
-        log(f"{name} seed {seed}: valid {best:.4f} dev pairs {dev:.4f}")
-    if hp.get("distill"):
-        # one more run taught by the average of the seeds' predictions on the training items
-        soft = teacher_probabilities([c["net"] for c in candidates], train_enc)
-        seed = hp["seed"] + len(candidates)
+
+    def run(seed: int, soft: torch.Tensor | None = None) -> dict:
+        who = f"student (seed {seed})" if soft is not None else f"seed {seed}"
         net, best, history = fit(hp, cell, bidirectional, seed, vocab, train_enc, valid_enc,
-                                 log=lambda m: log(f"{name} student {m}"), timer=timer, soft=soft)
+                                 log=lambda m: log(f"{name} {who} {m}"), timer=timer, soft=soft)
         dev = encoded_pair_score(net, dev_pairs)
-        candidates.append({"seed": seed, "student": True, "valid_accuracy": round(best, 4),
-                           "dev_pairs": round(dev, 4), "epochs_run": len(history), "history": history,
-                           "net": net})
-        log(f"{name} student (seed {seed}): valid {best:.4f} dev pairs {dev:.4f}")
+        log(f"{name} {who}: valid {best:.4f} dev pairs {dev:.4f}")
+        return {"seed": seed, **({"student": True} if soft is not None else {}), "valid_accuracy": round(best, 4),
+                "dev_pairs": round(dev, 4), "epochs_run": len(history), "history": history, "net": net}
+
+    candidates = [run(hp["seed"] + k) for k in range(hp.get("seeds", 1))]
+    if hp.get("distill"):  # one more run, taught by the seeds' mean prediction on the training items
+        soft = teacher_probabilities([c["net"] for c in candidates], train_enc)
+        candidates.append(run(hp["seed"] + len(candidates), soft))
     chosen = choose(candidates)
     net, best, history = chosen.pop("net"), chosen["valid_accuracy"], chosen["history"]
     for c in candidates:
@@ -368,7 +367,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
         "params": common.n_params(net), "data": {**prov, "training_items": counts},
         "reproduce": f"python -m rnnviz.train {name}" if not recipe else f"recipe {recipe} over HYPER",
     }
-    if len(candidates) > 1:   # what the choice saw (the shipped recipe trains one seed)
+    if len(candidates) > 1:   # what the choice saw
         config["metrics"]["dev_pairs_wholly_right"] = chosen["dev_pairs"]
         config["training"] |= {"seed": chosen["seed"],
                                "seeds_tried": [{k: v for k, v in c.items() if k != "history"} for c in candidates]}
