@@ -4,10 +4,12 @@ numbers the tests check (official test accuracy, minimal pairs).
 
     python bench/sentiment_recipes.py lstm scope            # one cell, one named recipe
     python bench/sentiment_recipes.py gru '{"verbs": 2000}'  # or a JSON dict over sentiment.HYPER
+    python bench/sentiment_recipes.py gru movie2 --show-test # the test numbers too (after choosing)
 
-Firewall (issue 11): choose a recipe on `valid` and `dev` only. The minimal pairs
-(tests/data/sentiment_minimal_pairs.tsv) are the test set: printed, never the criterion; the
-development pairs (tests/data/sentiment_dev_pairs.tsv) share no sentence with them.
+Firewall (issue 11): choose a recipe on `valid` and `dev` only. The official test split and the
+minimal pairs (tests/data/sentiment_minimal_pairs.tsv) are the test set: withheld unless
+--show-test, never the criterion; the development pairs (tests/data/sentiment_dev_pairs.tsv)
+share no sentence with them.
 Training runs on one thread; the config records wall and CPU seconds.
 """
 from __future__ import annotations
@@ -42,21 +44,28 @@ CELLS = {"rnn": ("RNN", False), "lstm": ("LSTM", False), "gru": ("GRU", False),
          "bilstm": ("LSTM", True), "bigru": ("GRU", True)}
 
 
-def main(cell: str, recipe: str) -> None:
+def main(cell: str, recipe: str, show_test: bool = False) -> None:
+    """Train and print what decides between recipes (validation, development pairs); the test
+    numbers (official split, minimal pairs) only with --show-test, once the choice is made."""
     torch.set_num_threads(1)
     overrides = RECIPES[recipe] if recipe in RECIPES else json.loads(recipe)
     out = Path(tempfile.mkdtemp(prefix=f"rnnviz-recipe-{cell}-"))
-    config = sentiment.train(*CELLS[cell], out, recipe=overrides)
+    # the trainer's last line reports the test numbers: withheld unless asked for
+    log = print if show_test else (lambda m: None if ": test " in m else print(m, flush=True))
+    config = sentiment.train(*CELLS[cell], out, recipe=overrides, log=log)
     dev = sentiment.pair_scores(load_dir(out), sentiment.read_pairs(DEV_PAIRS))
     print("dev pairs failed:", " | ".join(" / ".join(t for t, _ in rows) for p, _k, rows in
                                           sentiment.read_pairs(DEV_PAIRS) if p in dev["failed"]))
     m, tr = config["metrics"], config["training"]
-    print(json.dumps({"cell": cell, "recipe": overrides, "valid": m["valid_accuracy"],
-                      "dev_pairs": dev["pairs_wholly_right"], "dev_by_kind": dev["pairs_by_kind"],
-                      "test": m["test_accuracy"], "pairs": m["pairs_wholly_right"],
-                      "cpu_seconds": tr["cpu_seconds"], "seconds": tr["seconds"],
-                      "weights_bytes": (out / "model.safetensors").stat().st_size, "dir": str(out)}))
+    report = {"cell": cell, "recipe": overrides, "valid": m["valid_accuracy"],
+              "dev_pairs": dev["pairs_wholly_right"], "dev_by_kind": dev["pairs_by_kind"],
+              "cpu_seconds": tr["cpu_seconds"], "seconds": tr["seconds"],
+              "weights_bytes": (out / "model.safetensors").stat().st_size, "dir": str(out)}
+    if show_test:
+        report |= {"test": m["test_accuracy"], "pairs": m["pairs_wholly_right"]}
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "scope")
+    args = [a for a in sys.argv[1:] if a != "--show-test"]
+    main(args[0], args[1] if len(args) > 1 else "shipped", show_test="--show-test" in sys.argv)
