@@ -36,6 +36,7 @@ RECIPES = {
     "scope": {"swa_start": 0, **ONE_RUN},                                  # the rules alone, one run
     "no-student": {"distill": 0},                                          # three seeds, no student
     "movie2": {"distill": 0, "movie_repeat": 2},                           # movie sentences twice
+    "rated-student": {"distill_rated_only": True},                         # rule-built items keep hard labels
     "h128": {"hidden_size": 128, "swa_start": 0, **ONE_RUN},
     "long": {"hidden_size": 128, "neutral_share": 0.25, "swa_start": 0, **ONE_RUN},
     "decay": {"lr_decay": 0.85, "swa_start": 0, **ONE_RUN},

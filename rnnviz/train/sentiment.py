@@ -60,7 +60,8 @@ HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 11
 # are averaged (``fit``); "seeds": training runs from seed, seed + 1, ...; "distill": one more run
 # taught by their mean prediction (``fit``); the run kept is chosen on development data (``choose``).
 # Optional keys bench/sentiment_recipes.py tries: "neutral_share" (share of scope items repeated
-# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat".
+# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat",
+# "distill_rated_only" (the student's soft targets on the rated sentences only).
 SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1,
          "contrasts": 40, "negation": 40}
 
@@ -284,6 +285,13 @@ def teacher_probabilities(nets, encoded, batch_size: int = 256) -> torch.Tensor:
     return torch.stack(out).mean(0)
 
 
+def labels_from(soft: torch.Tensor, encoded, start: int) -> torch.Tensor:
+    """``soft`` (N, 2) with rows ``start:`` replaced by the items' one-hot labels."""
+    soft = soft.clone()
+    soft[start:] = F.one_hot(torch.tensor([y for _, y in encoded[start:]], dtype=torch.long), 2).float()
+    return soft
+
+
 @torch.no_grad()
 def encoded_pair_score(net: Classifier, pairs) -> float:
     """Share of pairs [[(ids, label), (ids, label)], ...] with both sentences right."""
@@ -347,6 +355,12 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
     candidates = [run(hp["seed"] + k) for k in range(hp.get("seeds", 1))]
     if hp.get("distill"):  # one more run, taught by the seeds' mean prediction on the training items
         soft = teacher_probabilities([c["net"] for c in candidates], train_enc)
+        if hp.get("distill_rated_only"):
+            # rule-built items keep their exact labels (one-hot targets): the teachers only soften
+            # the crowd-rated sentences, which come first in training_rows
+            rated = sum(counts.get(k, 0) for k in ("movie_train", "amazonReviewSnippets",
+                                                   "nytEditorialSnippets", "tweets", "probe_half"))
+            soft = labels_from(soft, train_enc, rated)
         candidates.append(run(hp["seed"] + len(candidates), soft))
     chosen = choose(candidates)
     net, best, history = chosen.pop("net"), chosen["valid_accuracy"], chosen["history"]

@@ -102,3 +102,13 @@ def test_choice_prefers_validation_accuracy_among_runs_that_clear_the_pairs_bar(
     assert choose([run(1, 0.83, 0.70), run(2, 0.80, DEV_PAIRS_BAR), run(3, 0.81, 0.85)])["seed"] == 3
     assert choose([run(1, 0.83, 0.70), run(2, 0.80, 0.75)])["seed"] == 2      # none clears: the best sum
     assert choose([run(1, 0.80, 0.85), run(2, 0.80, 0.85)])["seed"] == 1      # a tie: the earlier seed
+
+
+def test_rule_built_items_can_keep_their_hard_labels_in_distillation():
+    from rnnviz.train.sentiment import labels_from
+
+    soft = torch.tensor([[0.3, 0.7], [0.6, 0.4], [0.2, 0.8], [0.9, 0.1]])
+    encoded = [([1], 1), ([2], 0), ([3], 0), ([4], 1)]
+    got = labels_from(soft, encoded, 2)
+    assert torch.equal(got[:2], soft[:2]) and torch.equal(got[2:], torch.tensor([[1.0, 0.0], [0.0, 1.0]]))
+    assert torch.equal(soft[2], torch.tensor([0.2, 0.8]))   # the teachers' tensor is not changed
