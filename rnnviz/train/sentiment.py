@@ -19,7 +19,8 @@ polar words, and negation / contrast sentences built by rule from those (rnnviz.
 
 Recipe (one for all five cells): the rules of ``augment`` and ``scope`` (verbs of liking, double
 negation, downtoners), weights averaged from epoch 2 (Izmailov et al. 2018), three seeds and then a
-student distilled from their mean prediction (Hinton et al. 2015); ``choose`` keeps one run on
+student distilled from their mean prediction on the crowd-rated sentences (Hinton et al. 2015; the
+rule-built items keep their exact labels); ``choose`` keeps one run on
 development data only (validation accuracy and tests/data/sentiment_dev_pairs.tsv).
 
 Besides the official test split (its text is fetched, never committed) the model is scored on
@@ -54,14 +55,14 @@ HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 11
          "split": [0.8, 0.1, 0.1], "split_seed": SPLIT_SEED, "threshold": 0.5,
          "other_snippets": True, "lexicon_min_abs": 1.0, "negation": 6000, "contrasts": 6000,
          "downtoners": True, "verbs": 2000, "double_negation": 1500, "augment_seed": 5,
-         "swa_start": 2, "seeds": 3, "distill": 0.5}
+         "swa_start": 2, "seeds": 3, "distill": 0.5, "distill_rated_only": True}
 # "downtoners": augment.DOWNTONERS beside the negators; "verbs", "double_negation": item counts of
 # rnnviz.train.scope (verbs of liking, double negation); "swa_start": the epoch from which weights
 # are averaged (``fit``); "seeds": training runs from seed, seed + 1, ...; "distill": one more run
-# taught by their mean prediction (``fit``); the run kept is chosen on development data (``choose``).
+# taught by their mean prediction (``fit``), "distill_rated_only": on the crowd-rated sentences only,
+# the rule-built items keep their exact labels; the run kept is chosen on development data (``choose``).
 # Optional keys bench/sentiment_recipes.py tries: "neutral_share" (share of scope items repeated
-# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat",
-# "distill_rated_only" (the student's soft targets on the rated sentences only).
+# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat".
 SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1,
          "contrasts": 40, "negation": 40}
 
@@ -423,7 +424,9 @@ def choice(hp: dict, tr: dict) -> str:
                   f"with ≥ {DEV_PAIRS_BAR:.0%} of the development pairs (`tests/data/sentiment_dev_pairs.tsv`) "
                   f"wholly right, never a test number")
         if hp.get("distill"):
-            words += (f"; the student learnt from the seeds' mean prediction on every training item "
+            where = ("every crowd-rated training sentence (the rule-built items keep their exact labels)"
+                     if hp.get("distill_rated_only") else "every training item")
+            words += (f"; the student learnt from the seeds' mean prediction on {where} "
                       f"(weight {hp['distill']}) beside the labels")
     return words
 
