@@ -122,8 +122,9 @@ def _cell_write(c: cell_write.CellWrite, revealed: bool, lang: str | None) -> go
     # two gates apart.
     # At lesson size f and g sit one unit lower (clear of the ⊗ above g) and "tanh cₜ" one unit
     # lower (clear of the tanh circle).
+    # "cₜ₋₁ = −0.98" reaches the ⊗ of f at lesson size: it rides higher above the c line.
     moves = {"wire:input_gate": 13.5, "wire:output_gate": 13.5, "wire:forget_gate": 30.5,
-             "wire:cell_candidate": 30.5, "wire:tanh_cell_state": 27}
+             "wire:cell_candidate": 30.5, "wire:tanh_cell_state": 27, "wire:cell_state_prev": 55}
     for note in fig.layout.annotations:
         if note.name in moves:
             note.y = moves[note.name]
