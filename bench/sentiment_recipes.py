@@ -23,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rnnviz.models import load_dir  # noqa: E402
-from rnnviz.train import sentiment  # noqa: E402
+from rnnviz.train import common, sentiment  # noqa: E402
 
 DEV_PAIRS = sentiment.DEV_PAIRS
 # The recipes tried in issue 11 (numbers in the README and the closing notes), as overrides of
@@ -53,7 +53,7 @@ def main(cell: str, recipe: str, show_test: bool = False) -> None:
     overrides = RECIPES[recipe] if recipe in RECIPES else json.loads(recipe)
     out = Path(tempfile.mkdtemp(prefix=f"rnnviz-recipe-{cell}-"))
     # the trainer's last line reports the test numbers: withheld unless asked for
-    log = print if show_test else (lambda m: None if ": test " in m else print(m, flush=True))
+    log = common.log if show_test else common.without_test_lines(common.log)
     config = sentiment.train(*CELLS[cell], out, recipe=overrides, log=log)
     dev = sentiment.pair_scores(load_dir(out), sentiment.read_pairs(DEV_PAIRS))
     print("dev pairs failed:", " | ".join(" / ".join(t for t, _ in rows) for p, _k, rows in

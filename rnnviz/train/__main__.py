@@ -1,4 +1,4 @@
-"""python -m rnnviz.train <model-name | all> [--smoke] [--out DIR] [--threads N]"""
+"""python -m rnnviz.train <model-name | all> [--smoke] [--out DIR] [--threads N] [--quiet-test]"""
 from __future__ import annotations
 
 import argparse
@@ -19,6 +19,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=None,
                    help="output root (default assets/models, or a temp dir with --smoke)")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: shared machine)")
+    p.add_argument("--quiet-test", action="store_true",
+                   help="log no held-out test number (choose a recipe on validation and dev data only)")
     args = p.parse_args(argv)
     names = list(TRAINERS) if args.names == ["all"] else args.names
     unknown = [n for n in names if n not in TRAINERS]
@@ -28,9 +30,11 @@ def main(argv=None) -> int:
     if args.smoke and out.resolve() == common.ASSETS.resolve():
         p.error("--smoke never writes into assets/models")
     torch.set_num_threads(args.threads)
+    log = common.without_test_lines(common.log) if args.quiet_test else common.log
     for name in names:
-        config = TRAINERS[name]()(out / name, smoke=args.smoke)
-        common.log(f"{name}: {config['metrics']} in {config['training']['seconds']}s -> {out / name}")
+        config = TRAINERS[name]()(out / name, smoke=args.smoke, log=log)
+        metrics = common.without_test_metrics(config["metrics"]) if args.quiet_test else config["metrics"]
+        log(f"{name}: {metrics} in {config['training']['seconds']}s -> {out / name}")
     return 0
 
 

@@ -76,3 +76,20 @@ def write_config(out_dir: Path, config: dict, card: str) -> Path:
 
 def log(*args):
     print(*args, flush=True)
+
+
+# Firewall (issue 11): a line that reports held-out TEST numbers starts with TEST_LINE, and
+# TEST_METRICS name the metrics that are test numbers, so a recipe can be chosen without seeing
+# them (python -m rnnviz.train --quiet-test, bench/sentiment_recipes.py).
+TEST_LINE = "[test] "
+TEST_METRICS = ("test_", "pairs_", "ood_", "ngram_")
+
+
+def without_test_lines(log):
+    """``log`` with every TEST_LINE dropped."""
+    return lambda *args: None if str(args[0]).startswith(TEST_LINE) else log(*args)
+
+
+def without_test_metrics(metrics: dict) -> dict:
+    """The metrics that are not test numbers (validation, development pairs, sizes)."""
+    return {k: v for k, v in metrics.items() if not k.startswith(TEST_METRICS)}

@@ -85,7 +85,7 @@ def finish(out_dir: Path, smoke: bool = False, log=common.log) -> dict:
         f"first {len(ood_text):,} characters, line-end spaces removed = tests/data/{MILTON.name}")
     sample, _ = model.generate(**SAMPLE)
     config["sample"] = {**SAMPLE, "text": sample}
-    log(f"{config['name']}: Tempest {m['test_bits_per_char']:.3f} (5-gram {m['ngram_test_bits_per_char']:.3f}), "
+    log(f"{common.TEST_LINE}{config['name']}: Tempest {m['test_bits_per_char']:.3f} (5-gram {m['ngram_test_bits_per_char']:.3f}), "
         f"Milton {m['ood_bits_per_char']:.3f} (5-gram {m['ngram_ood_bits_per_char']:.3f}) bits/char")
     common.write_config(out_dir, config, card(config))
     return config

@@ -397,7 +397,7 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
     config["pairs_failed"] = scores.pop("failed")
     config["metrics"].update(scores)
     m = config["metrics"]
-    log(f"{name}: test {test_acc:.4f} valid {best:.4f} probe {m['probe_accuracy']:.4f} "
+    log(f"{common.TEST_LINE}{name}: test {test_acc:.4f} valid {best:.4f} probe {m['probe_accuracy']:.4f} "
         f"pairs {m['pairs_wholly_right']:.4f} {m['pairs_by_kind']}")
     common.write_asset(out_dir, net, config, card(config))
     return config

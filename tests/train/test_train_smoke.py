@@ -112,3 +112,20 @@ def test_rule_built_items_can_keep_their_hard_labels_in_distillation():
     got = labels_from(soft, encoded, 2)
     assert torch.equal(got[:2], soft[:2]) and torch.equal(got[2:], torch.tensor([[1.0, 0.0], [0.0, 1.0]]))
     assert torch.equal(soft[2], torch.tensor([0.2, 0.8]))   # the teachers' tensor is not changed
+
+
+@pytest.mark.parametrize("name", ["sentiment-gru", "shakespeare-gru"])
+def test_quiet_test_withholds_every_test_number(name, tmp_path, capsys):
+    """--quiet-test (issue 11's firewall): the held-out test numbers the trainer reports without it
+    (sentiment: official test and minimal pairs; language models: Tempest, Milton, the 5-gram)
+    appear nowhere in the log with it, while validation still does."""
+    assert main([name, "--smoke", "--out", str(tmp_path / "loud")]) == 0
+    loud = capsys.readouterr().out
+    assert main([name, "--smoke", "--out", str(tmp_path / "quiet"), "--quiet-test"]) == 0
+    quiet = capsys.readouterr().out
+    config = json.loads((tmp_path / "quiet" / name / "config.json").read_text(encoding="utf-8"))
+    test_keys = [k for k in config["metrics"] if k.startswith(("test_", "pairs_", "ood_", "ngram_"))]
+    assert test_keys and "[test] " in loud and "[test] " not in quiet
+    for key in test_keys:
+        assert f"'{key}'" in loud and f"'{key}'" not in quiet
+    assert "valid" in quiet
