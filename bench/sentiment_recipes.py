@@ -37,6 +37,7 @@ RECIPES = {
     "scope": {"swa_start": 0, **ONE_RUN},                                  # the rules alone, one run
     "no-student": {"distill": 0},                                          # three seeds, no student
     "seeds5": {"seeds": 5},                                                # five teachers, then the student
+    "distill03": {"distill": 0.3},                                         # the teachers' targets weigh less
     "movie2": {"distill": 0, "movie_repeat": 2},                           # movie sentences twice
     "every-item-student": {"distill_rated_only": False},                   # soft targets on rule-built items too
     "h128": {"hidden_size": 128, "swa_start": 0, **ONE_RUN},
