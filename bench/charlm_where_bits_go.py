@@ -21,7 +21,6 @@ Needs the training texts (fetched once by ``python -m rnnviz.train``'s data modu
 """
 from __future__ import annotations
 
-import math
 import re
 import sys
 from pathlib import Path
@@ -32,6 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rnnviz import models  # noqa: E402
 from rnnviz.train import charlm, data  # noqa: E402
+from rnnviz.train.lm_report import stream_bits  # noqa: E402
 
 torch.set_num_threads(1)
 CLASSES = ("heading", "stage", "new word", "text")
@@ -39,17 +39,8 @@ WORD = re.compile(r"[A-Za-z']+")
 SEEN_PLAY = "macbeth_gut.txt"
 
 
-@torch.no_grad()
-def bits(model, text: str) -> np.ndarray:
-    """−log₂ p(x_t | x_<t) for t = 1 … N−1, the state carried across the whole text."""
-    ids = torch.tensor(model.vocab.encode(list(text)))                     # (N,)
-    out, _ = model.module(model.embedding(ids[:-1]).unsqueeze(1))         # (N-1, 1, H)
-    logp = torch.log_softmax(model.head(out[:, 0]), dim=-1)                # (N-1, V)
-    return (-logp.gather(-1, ids[1:, None])[:, 0] / math.log(2)).double().numpy()
-
-
 def classes(text: str, known_words: set[str]) -> np.ndarray:
-    """The class of every character of ``text`` but the first (aligned with ``bits``)."""
+    """The class of every character of ``text`` but the first (aligned with ``stream_bits``)."""
     kind = np.empty(len(text), dtype=object)
     start = 0
     for line in text.split("\n"):
@@ -74,7 +65,7 @@ def main(names: list[str]) -> None:
     print(f"The Tempest, {len(tempest):,} characters; {SEEN_PLAY} (in training) as the fit reference")
     for name in names or ["shakespeare-rnn", "shakespeare-lstm", "shakespeare-gru"]:
         model = models.load(name)
-        b, b_seen = bits(model, tempest), bits(model, seen_play)
+        b, b_seen = stream_bits(model, tempest).numpy(), stream_bits(model, seen_play).numpy()
         print(f"\n{name}: Tempest {b.mean():.3f} bits/char, {SEEN_PLAY} {b_seen.mean():.3f}")
         print(f"  {'class':9} {'chars':>6} {'bits/char':>9} {'bits':>6}")
         for k in CLASSES:

@@ -31,13 +31,18 @@ SAMPLE = {"prompt": "", "n_chars": 600, "temperature": 0.6, "seed": 0}
 
 
 @torch.no_grad()
-def stream_bits_per_char(model, text: str) -> float:
-    """−log₂ p averaged over text[1:], the state carried across the whole text (time-first, batch 1)."""
+def stream_bits(model, text: str) -> torch.Tensor:
+    """−log₂ p(x_t | x_<t) for t = 1 … N−1, the state carried across the whole text (time-first,
+    batch 1); float64, one value per predicted character (bench/charlm_where_bits_go.py sorts them)."""
     ids = torch.tensor(model.vocab.encode(list(text)))                      # (N,)
     out, _ = model.module(model.embedding(ids[:-1]).unsqueeze(1))          # (N-1, 1, H)
     logp = torch.log_softmax(model.head(out[:, 0]), dim=-1)                 # (N-1, V)
-    nll = -logp.gather(-1, ids[1:].unsqueeze(-1)).double().mean().item()
-    return nll / math.log(2)
+    return -logp.gather(-1, ids[1:].unsqueeze(-1))[:, 0].double() / math.log(2)  # (N-1,)
+
+
+def stream_bits_per_char(model, text: str) -> float:
+    """−log₂ p averaged over text[1:], the state carried across the whole text."""
+    return stream_bits(model, text).mean().item()
 
 
 def texts(smoke: bool):
