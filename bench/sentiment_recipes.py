@@ -43,6 +43,8 @@ RECIPES = {
     "h128": {"hidden_size": 128, "swa_start": 0, **ONE_RUN},
     "long": {"hidden_size": 128, "neutral_share": 0.25, "swa_start": 0, **ONE_RUN},
     "decay": {"lr_decay": 0.85, "swa_start": 0, **ONE_RUN},
+    # the raters' mean score as the target (σ(2·rating)), and the sentences the ±0.5 labelling drops
+    "ratings": {"rating_targets": 2.0, "neutral_snippets": True},
 }
 CELLS = {"rnn": ("RNN", False), "lstm": ("LSTM", False), "gru": ("GRU", False),
          "bilstm": ("LSTM", True), "bigru": ("GRU", True)}

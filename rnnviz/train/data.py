@@ -154,18 +154,25 @@ def movie_review_path(download: bool = True) -> Path | None:
     return _vader_member(HUTTO_ARCHIVE, MOVIE_REVIEWS_SHA256, MOVIE_REVIEWS_FILE, download)
 
 
-def _rated(path: Path, threshold: float) -> list[tuple[str, int]]:
+def ratings(path: Path) -> list[tuple[str, float]]:
+    """[(sentence, mean rating −4..4)] of a ground-truth file, in file order."""
     rows = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        if not line.strip():
-            continue
-        _id, rating, text = line.split("\t", 2)
-        r = float(rating)
-        if r > threshold:
-            rows.append((text, 1))
-        elif r < -threshold:
-            rows.append((text, 0))
+        if line.strip():
+            _id, rating, text = line.split("\t", 2)
+            rows.append((text, float(rating)))
     return rows
+
+
+def _rated(path: Path, threshold: float) -> list[tuple[str, int]]:
+    return [(text, int(r > 0)) for text, r in ratings(path) if abs(r) > threshold]
+
+
+def ground_truth_paths(download: bool = True) -> dict[str, Path] | None:
+    """{file name: cached path} of the four rated-sentence files (movie, Amazon, NYT, tweets)."""
+    files = {MOVIE_REVIEWS_FILE: MOVIE_REVIEWS_SHA256, **RATED_SNIPPETS}
+    out = {name: _vader_member(HUTTO_ARCHIVE, sha, name, download) for name, sha in files.items()}
+    return None if None in out.values() else out
 
 
 def other_snippets(download: bool = True, threshold: float = 0.5) -> dict[str, list[tuple[str, int]]] | None:

@@ -110,11 +110,18 @@ def training_rows(hp: dict, train_rows, download: bool = True):
         for name, extra in other.items():
             rows += extra
             counts[name.split("_")[0]] = len(extra)
+    polar = list(rows)   # the rule-built items are made from the labelled sentences only
+    if hp.get("neutral_snippets"):
+        neutral = neutral_rows(download, hp["threshold"])
+        if neutral is None:
+            return None
+        rows += neutral
+        counts["neutral"] = len(neutral)
     if hp["lexicon_min_abs"] or hp["negation"] or hp["contrasts"] or hp.get("verbs") or hp.get("double_negation"):
         lexicon = data.lexicon(download)
         if lexicon is None:
             return None
-        lexicon = augment.usable_lexicon(lexicon, {w for text, _ in rows for w in words(text)})
+        lexicon = augment.usable_lexicon(lexicon, {w for text, _ in polar for w in words(text)})
         rng = random.Random(hp["augment_seed"])
         built = {}
         if hp["lexicon_min_abs"]:
@@ -122,19 +129,19 @@ def training_rows(hp: dict, train_rows, download: bool = True):
         if hp["negation"]:
             negators = augment.NEGATORS + (augment.DOWNTONERS if hp.get("downtoners") else [])
             built["negated_words"] = augment.negated_words(lexicon, rng, per_word=2, negators=negators)
-            built["negated_sentences"] = augment.negated_sentences(rows, lexicon, rng)
-            built["predicate_sentences"] = augment.predicate_sentences(rows, lexicon, rng, hp["negation"])
+            built["negated_sentences"] = augment.negated_sentences(polar, lexicon, rng)
+            built["predicate_sentences"] = augment.predicate_sentences(polar, lexicon, rng, hp["negation"])
         if hp["contrasts"]:
-            built["contrasts"] = augment.contrasts(rows, lexicon, rng, hp["contrasts"])
+            built["contrasts"] = augment.contrasts(polar, lexicon, rng, hp["contrasts"])
         if hp.get("verbs"):
             built["verb_sentences"] = scope.verb_sentences(lexicon, rng, hp["verbs"])
         if hp.get("double_negation"):
-            built["double_negations"] = scope.double_negations(rows, lexicon, rng, hp["double_negation"])
+            built["double_negations"] = scope.double_negations(polar, lexicon, rng, hp["double_negation"])
         if hp.get("neutral_share"):
             scoped = [item for source in ("predicate_sentences", "verb_sentences", "double_negations")
                       for item in built.get(source, [])]
             built["with_neutral_clause"] = scope.with_neutral_clause(
-                scoped, scope.neutral_clauses(rows, lexicon), rng, hp["neutral_share"])
+                scoped, scope.neutral_clauses(polar, lexicon), rng, hp["neutral_share"])
         for source, extra in built.items():
             rows += extra
             counts[source] = len(extra)
@@ -142,6 +149,29 @@ def training_rows(hp: dict, train_rows, download: bool = True):
         rows += list(train_rows) * (hp["movie_repeat"] - 1)
         counts["movie_train_repeated"] = len(train_rows) * (hp["movie_repeat"] - 1)
     return rows, counts
+
+
+def neutral_rows(download: bool = True, threshold: float = 0.5) -> list[tuple[str, int]] | None:
+    """The rated sentences of all four files that the labelling drops (|mean rating| ≤ threshold),
+    labelled by the rating's sign; none is in the validation or test split, which hold only the
+    movie sentences beyond the threshold. Useful only with ``rating_targets`` (a hard label on a
+    sentence rated +0.2 would be noise)."""
+    paths = data.ground_truth_paths(download)
+    if paths is None:
+        return None
+    return [(text, int(r > 0)) for path in paths.values() for text, r in data.ratings(path)
+            if abs(r) <= threshold]
+
+
+def rating_targets(rows, n_rated: int, ratings: dict[str, float], scale: float) -> torch.Tensor:
+    """(N, 2) training targets: the first ``n_rated`` items (crowd-rated sentences) get
+    p(positive) = σ(scale · mean rating), so "+0.6, barely positive" is a softer target than "+3.1";
+    the rule-built items after them keep their exact one-hot labels."""
+    labels = torch.tensor([label for _, label in rows], dtype=torch.long)
+    targets = F.one_hot(labels, 2).float()                                   # (N, 2)
+    p = torch.sigmoid(scale * torch.tensor([ratings[text] for text, _ in rows[:n_rated]]))
+    targets[:n_rated] = torch.stack([1 - p, p], -1)
+    return targets
 
 
 def split(rows: list[tuple[str, int]], seed: int = SPLIT_SEED, fractions=(0.8, 0.1, 0.1)):
@@ -204,10 +234,11 @@ def accuracy(net: Classifier, encoded, batch_size: int = 256) -> float:
 
 
 def fit(hp: dict, cell: str, bidirectional: bool, seed: int, vocab: Vocab, train_enc, valid_enc, log,
-        timer: common.Timer, soft: torch.Tensor | None = None):
+        timer: common.Timer, soft: torch.Tensor | None = None, targets: torch.Tensor | None = None):
     """One training run from ``seed``: AdamW, early stopping on validation accuracy.
     ``soft`` (N, 2): teachers' class probabilities for every training item; the loss is then
     (1 − a)·CE(label) + a·CE(soft), a = hp["distill"] (Hinton et al. 2015, arXiv:1503.02531).
+    ``targets`` (N, 2): per-item targets that take the labels' place in that loss (``rating_targets``).
     -> (the net at its best epoch, that validation accuracy, per-epoch history)."""
     gen = common.seed_everything(seed)
     net = Classifier(len(vocab), hp["embedding_dim"], hp["hidden_size"], cell, bidirectional,
@@ -224,7 +255,8 @@ def fit(hp: dict, cell: str, bidirectional: bool, seed: int, vocab: Vocab, train
         for batch in length_batches([len(ids) for ids, _ in train_enc], hp["batch_size"], order_rng):
             x, lengths, y = pad([train_enc[i] for i in batch], hp["word_dropout"], vocab.stoi[UNK], gen)
             logits = net(x, lengths)                                          # (B, 2)
-            loss = F.cross_entropy(logits, y)
+            loss = (F.cross_entropy(logits, y) if targets is None
+                    else -(targets[batch] * F.log_softmax(logits, -1)).sum(-1).mean())
             if soft is not None:
                 a = hp["distill"]
                 loss = (1 - a) * loss - a * (soft[batch] * F.log_softmax(logits, -1)).sum(-1).mean()
@@ -344,10 +376,18 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
 
     dev_pairs = [[(encode([row], vocab)[0]) for row in rows] for _p, _k, rows in read_pairs(DEV_PAIRS)]
 
+    rated = sum(counts.get(k, 0) for k in ("movie_train", "amazonReviewSnippets", "nytEditorialSnippets",
+                                           "tweets", "neutral", "probe_half"))
+    targets = None
+    if hp.get("rating_targets") and not smoke:
+        scores = {text: r for path in data.ground_truth_paths().values() for text, r in data.ratings(path)}
+        targets = rating_targets(train_rows, rated, scores, hp["rating_targets"])
+
     def run(seed: int, soft: torch.Tensor | None = None) -> dict:
         who = f"student (seed {seed})" if soft is not None else f"seed {seed}"
         net, best, history = fit(hp, cell, bidirectional, seed, vocab, train_enc, valid_enc,
-                                 log=lambda m: log(f"{name} {who} {m}"), timer=timer, soft=soft)
+                                 log=lambda m: log(f"{name} {who} {m}"), timer=timer, soft=soft,
+                                 targets=targets)
         dev = encoded_pair_score(net, dev_pairs)
         log(f"{name} {who}: valid {best:.4f} dev pairs {dev:.4f}")
         return {"seed": seed, **({"student": True} if soft is not None else {}), "valid_accuracy": round(best, 4),
@@ -359,8 +399,6 @@ def train(cell: str, bidirectional: bool, out_dir: Path, smoke: bool = False, lo
         if hp.get("distill_rated_only"):
             # rule-built items keep their exact labels (one-hot targets): the teachers only soften
             # the crowd-rated sentences, which come first in training_rows
-            rated = sum(counts.get(k, 0) for k in ("movie_train", "amazonReviewSnippets",
-                                                   "nytEditorialSnippets", "tweets", "probe_half"))
             soft = labels_from(soft, train_enc, rated)
         candidates.append(run(hp["seed"] + len(candidates), soft))
     chosen = choose(candidates)
