@@ -61,11 +61,11 @@ class TokenLM(nn.Module):
     """N→N: embedding -> rnn -> linear head at every step (next-token logits)."""
 
     def __init__(self, vocab_size: int, embedding_dim: int, hidden_size: int, cell: str,
-                 dropout: float = 0.0):
+                 dropout: float = 0.0, num_layers: int = 1):
         super().__init__()
         self.cell = cell
         self.embedding = nn.Embedding(vocab_size, embedding_dim)
-        self.rnn = make_rnn(cell, embedding_dim, hidden_size)
+        self.rnn = make_rnn(cell, embedding_dim, hidden_size, num_layers=num_layers)   # the head reads the top layer
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, vocab_size)
 

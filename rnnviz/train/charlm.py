@@ -29,7 +29,7 @@ UNK = "<unk>"
 SEGMENTS = 32
 SHIPPED_TEST = common.REPO / "tests" / "data" / "shakespeare_tempest.txt"
 
-HYPER = {"embedding_dim": 48, "hidden_size": 384, "batch_size": 32, "bptt": 64, "steps": 12000,
+HYPER = {"embedding_dim": 48, "hidden_size": 384, "num_layers": 1, "batch_size": 32, "bptt": 64, "steps": 12000,
          "lr": {"RNN": 2e-3, "LSTM": 3e-3, "GRU": 3e-3}, "warmup": 50, "final_lr_fraction": 0.03,
          "clip_norm": 1.0, "eval_every": 500, "seed": 1234}
 SMOKE = {"hidden_size": 16, "batch_size": 4, "bptt": 16, "steps": 6, "eval_every": 3, "warmup": 2}
@@ -91,7 +91,7 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
     itos = build_vocab(train_text)
     train_ids, valid_ids = (encode(t, itos) for t in (train_text, valid_text))
 
-    net = TokenLM(len(itos), hp["embedding_dim"], hp["hidden_size"], cell)
+    net = TokenLM(len(itos), hp["embedding_dim"], hp["hidden_size"], cell, num_layers=hp["num_layers"])
     opt = torch.optim.Adam(net.parameters(), lr=hp["lr"])
     best, best_state, history, hx = float("inf"), None, [], None
     stream = batches(train_ids, hp["batch_size"], hp["bptt"])
@@ -127,7 +127,7 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
     config = {
         "name": name, "title": f"Shakespeare character model ({cell})", "task": "language-model",
         "io_shape": "N→N", "level": "char", "arch": "TokenLM", "cell": cell, "bidirectional": False,
-        "num_layers": 1, "embedding_dim": hp["embedding_dim"], "hidden_size": hp["hidden_size"],
+        "num_layers": hp["num_layers"], "embedding_dim": hp["embedding_dim"], "hidden_size": hp["hidden_size"],
         "vocab": {"itos": itos, "unk": UNK, "lowercase": False},
         "metrics": {"valid_bits_per_char": round(best, 4), "valid_segments": SEGMENTS,
                     "valid_work": VALID_WORK, "train_chars": len(train_ids)},

@@ -129,3 +129,28 @@ def test_quiet_test_withholds_every_test_number(name, tmp_path, capsys):
     for key in test_keys:
         assert f"'{key}'" in loud and f"'{key}'" not in quiet
     assert "valid" in quiet
+
+
+def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypatch):
+    """charlm's ``num_layers``: the saved model rebuilds a 2-layer module, and the app's
+    next-character probabilities (its own step-by-step trace) equal the torch net's forward."""
+    import torch.nn.functional as F
+
+    from rnnviz.train import charlm
+
+    monkeypatch.setitem(charlm.HYPER, "num_layers", 2)
+    charlm.train("LSTM", tmp_path, smoke=True, log=lambda *a: None)
+    model = models.load_dir(tmp_path)
+    assert model.module.num_layers == 2 and model.config["num_layers"] == 2
+    text = "To be, or not"
+    ids = torch.tensor([model.vocab.encode(list(text))])
+    net = charlm.TokenLM(len(model.vocab.itos), model.config["embedding_dim"], model.config["hidden_size"],
+                         "LSTM", num_layers=2)
+    # the saved weights in torch's own modules: nn.LSTM's fused forward against the app's trace
+    net.load_state_dict({**{f"rnn.{k}": v for k, v in model.module.state_dict().items()},
+                         **{f"embedding.{k}": v for k, v in model.embedding.state_dict().items()},
+                         **{f"head.{k}": v for k, v in model.head.state_dict().items()}})
+    net.eval()
+    with torch.no_grad():
+        want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
+    assert abs(model.predict(text) - want).max() < 1e-5
