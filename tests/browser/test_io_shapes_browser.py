@@ -17,7 +17,8 @@ def test_io_shapes(tab, streamlit_server):
     assert tab.locator("[data-testid='stCode']").first.inner_text().startswith("To be, or not to be")
     tab.screenshot(path=str(ARTIFACTS / "views_b_io_shapes_generate.png"))
     tab.get_by_text("N → M", exact=True).click()
-    tab.get_by_text("The context vector c").wait_for()
+    # the N → M panel's heading, exactly: the phrase also occurs in two paragraphs of that panel
+    tab.get_by_text("The context vector c (encoder's final hidden state)", exact=True).wait_for()
     settle(tab)
     no_traceback(tab)
     tab.screenshot(path=str(ARTIFACTS / "views_b_io_shapes_seq2seq.png"))
