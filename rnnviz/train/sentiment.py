@@ -62,7 +62,8 @@ HYPER = {"embedding_dim": 64, "hidden_size": 96, "min_count": 2, "max_vocab": 11
 # taught by their mean prediction (``fit``), "distill_rated_only": on the crowd-rated sentences only,
 # the rule-built items keep their exact labels; the run kept is chosen on development data (``choose``).
 # Optional keys bench/sentiment_recipes.py tries: "neutral_share" (share of scope items repeated
-# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat".
+# with a neutral clause), "lr_decay" (per-epoch factor of the learning rate), "movie_repeat",
+# "rating_targets" (scale of ``rating_targets``), "neutral_snippets" (``neutral_rows`` added).
 SMOKE = {"embedding_dim": 8, "hidden_size": 8, "min_count": 1, "max_epochs": 2, "patience": 1,
          "contrasts": 40, "negation": 40}
 
