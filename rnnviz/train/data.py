@@ -178,13 +178,8 @@ def ground_truth_paths(download: bool = True) -> dict[str, Path] | None:
 def other_snippets(download: bool = True, threshold: float = 0.5) -> dict[str, list[tuple[str, int]]] | None:
     """{file: [(sentence, label)]} for the Amazon, NYT and tweet snippets, labelled like the movie
     reviews (mean > +threshold positive, < −threshold negative, else dropped)."""
-    out = {}
-    for name, sha in RATED_SNIPPETS.items():
-        path = _vader_member(HUTTO_ARCHIVE, sha, name, download)
-        if path is None:
-            return None
-        out[name] = _rated(path, threshold)
-    return out
+    paths = ground_truth_paths(download)
+    return None if paths is None else {name: _rated(paths[name], threshold) for name in RATED_SNIPPETS}
 
 
 def lexicon(download: bool = True) -> dict[str, float] | None:

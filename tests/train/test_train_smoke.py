@@ -135,6 +135,7 @@ def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypa
     """charlm's ``num_layers``: the saved model rebuilds a 2-layer module, and the app's
     next-character probabilities (its own step-by-step trace) equal the torch net's forward."""
     import torch.nn.functional as F
+    from safetensors.torch import load_file
 
     from rnnviz.train import charlm
 
@@ -146,10 +147,8 @@ def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypa
     ids = torch.tensor([model.vocab.encode(list(text))])
     net = charlm.TokenLM(len(model.vocab.itos), model.config["embedding_dim"], model.config["hidden_size"],
                          "LSTM", num_layers=2)
-    # the saved weights in torch's own modules: nn.LSTM's fused forward against the app's trace
-    net.load_state_dict({**{f"rnn.{k}": v for k, v in model.module.state_dict().items()},
-                         **{f"embedding.{k}": v for k, v in model.embedding.state_dict().items()},
-                         **{f"head.{k}": v for k, v in model.head.state_dict().items()}})
+    # the saved file in torch's own modules: nn.LSTM's fused forward against the app's trace
+    net.load_state_dict(load_file(tmp_path / "model.safetensors"))
     net.eval()
     with torch.no_grad():
         want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
