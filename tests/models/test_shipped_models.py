@@ -279,6 +279,16 @@ def test_card_sample_is_what_generate_writes(name):
         assert re.search(r"^[A-Z][A-Z ]+\.$", text, flags=re.MULTILINE), text
 
 
+@pytest.mark.parametrize("name", shipped(SHAKESPEARE))
+def test_card_is_what_its_config_writes(name):
+    """card.md is lm_report.card(config.json): every number and training fact on it (layers, threads,
+    precision) comes from the recorded config, none typed by hand."""
+    from rnnviz.train import lm_report
+
+    model = models.load(name)
+    assert model.card.strip() == lm_report.card(model.config).strip()
+
+
 def test_shakespeare_models_have_equal_size():
     if not set(SHAKESPEARE) <= set(SHIPPED):
         pytest.skip("not all Shakespeare models shipped yet")

@@ -153,3 +153,32 @@ def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypa
     with torch.no_grad():
         want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
     assert abs(model.predict(text) - want).max() < 1e-5
+
+
+def test_bf16_training_changes_the_arithmetic_not_what_is_saved(tmp_path, monkeypatch):
+    """charlm's ``bf16``: the training forward runs under bfloat16 autocast (so the weights differ
+    from a float32 run of the same seed), the saved weights are float32, the card says so, and the
+    app's next-character probabilities equal torch's float32 forward on them."""
+    import torch.nn.functional as F
+    from safetensors.torch import load_file
+
+    from rnnviz.train import charlm
+
+    charlm.train("GRU", tmp_path / "fp32", smoke=True, log=lambda *a: None)
+    monkeypatch.setitem(charlm.HYPER, "bf16", True)
+    charlm.train("GRU", tmp_path / "bf16", smoke=True, log=lambda *a: None)
+    fp32, bf16 = (load_file(tmp_path / d / "model.safetensors") for d in ("fp32", "bf16"))
+    assert all(t.dtype == torch.float32 for t in bf16.values())
+    assert max((fp32[k] - bf16[k]).abs().max().item() for k in fp32) > 1e-4
+    card = (tmp_path / "bf16" / "card.md").read_text()
+    assert "bfloat16 autocast" in card and "bfloat16" not in (tmp_path / "fp32" / "card.md").read_text()
+
+    model = models.load_dir(tmp_path / "bf16")
+    text = "Full fathom five"
+    ids = torch.tensor([model.vocab.encode(list(text))])
+    net = charlm.TokenLM(len(model.vocab.itos), model.config["embedding_dim"], model.config["hidden_size"], "GRU")
+    net.load_state_dict(bf16)
+    net.eval()
+    with torch.no_grad():
+        want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
+    assert abs(model.predict(text) - want).max() < 1e-5
