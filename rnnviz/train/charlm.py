@@ -34,7 +34,9 @@ HYPER = {"embedding_dim": 48, "hidden_size": 384, "num_layers": 1, "batch_size":
          "clip_norm": 1.0, "eval_every": 500, "seed": 1234,
          # bf16: run the training forward under torch.autocast(bfloat16) (~1.6× the steps per second on
          # this AVX-512-BF16 CPU); weights, validation and the app stay float32. Off for the shipped models.
-         "bf16": False}
+         "bf16": False,
+         # dropout on the top layer's outputs before the head (TokenLM's nn.Dropout; off in the app)
+         "dropout": 0.0}
 SMOKE = {"hidden_size": 16, "batch_size": 4, "bptt": 16, "steps": 6, "eval_every": 3, "warmup": 2}
 
 
@@ -94,7 +96,8 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
     itos = build_vocab(train_text)
     train_ids, valid_ids = (encode(t, itos) for t in (train_text, valid_text))
 
-    net = TokenLM(len(itos), hp["embedding_dim"], hp["hidden_size"], cell, num_layers=hp["num_layers"])
+    net = TokenLM(len(itos), hp["embedding_dim"], hp["hidden_size"], cell, num_layers=hp["num_layers"],
+                  dropout=hp["dropout"])
     opt = torch.optim.Adam(net.parameters(), lr=hp["lr"])
     best, best_state, history, hx = float("inf"), None, [], None
     stream = batches(train_ids, hp["batch_size"], hp["bptt"])

@@ -106,6 +106,8 @@ def card(config: dict) -> str:
     threads = "1 thread of a shared 2-core machine" if threads == 1 else f"{threads} threads of a 2-core machine"
     precision = ("the training forward under bfloat16 autocast (weights, validation and the app float32);\n"
                  if hp.get("bf16") else "")
+    if hp.get("dropout"):
+        precision += f"dropout {hp['dropout']} on the recurrent outputs before the head (training only);\n"
     return f"""
 # {name}
 

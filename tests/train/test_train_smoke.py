@@ -182,3 +182,18 @@ def test_bf16_training_changes_the_arithmetic_not_what_is_saved(tmp_path, monkey
     with torch.no_grad():
         want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
     assert abs(model.predict(text) - want).max() < 1e-5
+
+
+def test_output_dropout_is_a_training_option_the_card_states(tmp_path, monkeypatch):
+    from safetensors.torch import load_file
+
+    from rnnviz.train import charlm
+
+    charlm.train("LSTM", tmp_path / "plain", smoke=True, log=lambda *a: None)
+    monkeypatch.setitem(charlm.HYPER, "dropout", 0.3)
+    charlm.train("LSTM", tmp_path / "dropout", smoke=True, log=lambda *a: None)
+    plain, dropped = (load_file(tmp_path / d / "model.safetensors") for d in ("plain", "dropout"))
+    assert max((plain[k] - dropped[k]).abs().max().item() for k in plain) > 1e-4
+    assert "dropout 0.3 on the recurrent outputs" in (tmp_path / "dropout" / "card.md").read_text()
+    assert "dropout" not in (tmp_path / "plain" / "card.md").read_text()
+    assert models.load_dir(tmp_path / "dropout").config["hyper_parameters"]["dropout"] == 0.3
