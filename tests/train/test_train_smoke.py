@@ -131,12 +131,36 @@ def test_quiet_test_withholds_every_test_number(name, tmp_path, capsys):
     assert "valid" in quiet
 
 
-def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypatch):
-    """charlm's ``num_layers``: the saved model rebuilds a 2-layer module, and the app's
-    next-character probabilities (its own step-by-step trace) equal the torch net's forward."""
+def app_matches_torch(folder, text: str) -> float:
+    """Largest gap between the app's next-character probabilities (its own step-by-step trace) and
+    torch's fused float32 forward of a TokenLM loaded from the saved safetensors."""
     import torch.nn.functional as F
     from safetensors.torch import load_file
 
+    from rnnviz.train import charlm
+
+    model = models.load_dir(folder)
+    ids = torch.tensor([model.vocab.encode(list(text))])
+    c = model.config
+    net = charlm.TokenLM(len(model.vocab.itos), c["embedding_dim"], c["hidden_size"], c["cell"],
+                         num_layers=c["num_layers"])
+    net.load_state_dict(load_file(folder / "model.safetensors"))
+    net.eval()
+    with torch.no_grad():
+        want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
+    return float(abs(model.predict(text) - want).max())
+
+
+def largest_weight_change(a, b) -> float:
+    from safetensors.torch import load_file
+
+    a, b = load_file(a / "model.safetensors"), load_file(b / "model.safetensors")
+    return max((a[k] - b[k]).abs().max().item() for k in a)
+
+
+def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypatch):
+    """charlm's ``num_layers``: the saved model rebuilds a 2-layer module, and the app's
+    next-character probabilities (its own step-by-step trace) equal the torch net's forward."""
     from rnnviz.train import charlm
 
     monkeypatch.setitem(charlm.HYPER, "num_layers", 2)
@@ -144,23 +168,13 @@ def test_two_layer_character_model_runs_through_the_apps_path(tmp_path, monkeypa
     model = models.load_dir(tmp_path)
     assert model.module.num_layers == 2 and model.config["num_layers"] == 2
     assert "2 stacked `nn.LSTM` layers" in model.card and "single-layer" not in model.card
-    text = "To be, or not"
-    ids = torch.tensor([model.vocab.encode(list(text))])
-    net = charlm.TokenLM(len(model.vocab.itos), model.config["embedding_dim"], model.config["hidden_size"],
-                         "LSTM", num_layers=2)
-    # the saved file in torch's own modules: nn.LSTM's fused forward against the app's trace
-    net.load_state_dict(load_file(tmp_path / "model.safetensors"))
-    net.eval()
-    with torch.no_grad():
-        want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
-    assert abs(model.predict(text) - want).max() < 1e-5
+    assert app_matches_torch(tmp_path, "To be, or not") < 1e-5
 
 
 def test_bf16_training_changes_the_arithmetic_not_what_is_saved(tmp_path, monkeypatch):
     """charlm's ``bf16``: the training forward runs under bfloat16 autocast (so the weights differ
     from a float32 run of the same seed), the saved weights are float32, the card says so, and the
     app's next-character probabilities equal torch's float32 forward on them."""
-    import torch.nn.functional as F
     from safetensors.torch import load_file
 
     from rnnviz.train import charlm
@@ -168,33 +182,20 @@ def test_bf16_training_changes_the_arithmetic_not_what_is_saved(tmp_path, monkey
     charlm.train("GRU", tmp_path / "fp32", smoke=True, log=lambda *a: None)
     monkeypatch.setitem(charlm.HYPER, "bf16", True)
     charlm.train("GRU", tmp_path / "bf16", smoke=True, log=lambda *a: None)
-    fp32, bf16 = (load_file(tmp_path / d / "model.safetensors") for d in ("fp32", "bf16"))
-    assert all(t.dtype == torch.float32 for t in bf16.values())
-    assert max((fp32[k] - bf16[k]).abs().max().item() for k in fp32) > 1e-4
+    assert all(t.dtype == torch.float32 for t in load_file(tmp_path / "bf16" / "model.safetensors").values())
+    assert largest_weight_change(tmp_path / "fp32", tmp_path / "bf16") > 1e-4
     card = (tmp_path / "bf16" / "card.md").read_text()
     assert "bfloat16 autocast" in card and "bfloat16" not in (tmp_path / "fp32" / "card.md").read_text()
-
-    model = models.load_dir(tmp_path / "bf16")
-    text = "Full fathom five"
-    ids = torch.tensor([model.vocab.encode(list(text))])
-    net = charlm.TokenLM(len(model.vocab.itos), model.config["embedding_dim"], model.config["hidden_size"], "GRU")
-    net.load_state_dict(bf16)
-    net.eval()
-    with torch.no_grad():
-        want = F.softmax(net(ids)[0][0], -1).numpy()                          # (T, V)
-    assert abs(model.predict(text) - want).max() < 1e-5
+    assert app_matches_torch(tmp_path / "bf16", "Full fathom five") < 1e-5
 
 
 def test_output_dropout_is_a_training_option_the_card_states(tmp_path, monkeypatch):
-    from safetensors.torch import load_file
-
     from rnnviz.train import charlm
 
     charlm.train("LSTM", tmp_path / "plain", smoke=True, log=lambda *a: None)
     monkeypatch.setitem(charlm.HYPER, "dropout", 0.3)
     charlm.train("LSTM", tmp_path / "dropout", smoke=True, log=lambda *a: None)
-    plain, dropped = (load_file(tmp_path / d / "model.safetensors") for d in ("plain", "dropout"))
-    assert max((plain[k] - dropped[k]).abs().max().item() for k in plain) > 1e-4
+    assert largest_weight_change(tmp_path / "plain", tmp_path / "dropout") > 1e-4
     assert "dropout 0.3 on the recurrent outputs" in (tmp_path / "dropout" / "card.md").read_text()
     assert "dropout" not in (tmp_path / "plain" / "card.md").read_text()
     assert models.load_dir(tmp_path / "dropout").config["hyper_parameters"]["dropout"] == 0.3
