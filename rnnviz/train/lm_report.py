@@ -110,7 +110,7 @@ def card(config: dict) -> str:
     if hp.get("dropout"):
         options += f"dropout {hp['dropout']} on the recurrent outputs before the head (training only);\n"
     if hp.get("average_from"):
-        options += (f"from step {int(hp['average_from'] * hp['steps']) + 1} a running mean of the weights, "
+        options += (f"from step {tr['average_start']} a running mean of the weights, "
                     f"scored at every check too; kept: {tr['kept']};\n")
     return f"""
 # {name}
